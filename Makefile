@@ -1,0 +1,98 @@
+# QMS developer tasks (GNU make). `make help` lists them.
+#
+#   make run       quick start: venv, dependencies, .env, migrate, demo data, server
+#   make test      run the test suite (honours DATABASE_URL, PYTEST_ARGS)
+#   make lint      ruff check + ruff format --check
+#   make format    ruff format + ruff check --fix
+#   make messages  update and compile the et/ru translations
+#   make clean     remove caches and collected static files (keeps .venv, var/, .env)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python used to create the virtualenv; must be 3.11 or newer.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+VPY := $(VENV)/bin/python
+MANAGE := $(VPY) manage.py
+# Written after a successful install; newer than pyproject.toml means up to date.
+STAMP := $(VENV)/.installed
+
+RUN_ADDR ?= 127.0.0.1:8000
+PYTEST_ARGS ?= -q
+LANGS := -l et -l ru
+
+.PHONY: help install run test lint format messages clean
+
+help:
+	@echo "make run       quick start: install, write .env (DEBUG) if missing, migrate,"
+	@echo "               load demo data and serve on http://$(RUN_ADDR)/"
+	@echo "make test      run pytest (PYTEST_ARGS='$(PYTEST_ARGS)'; DATABASE_URL is honoured)"
+	@echo "make lint      ruff check and ruff format --check"
+	@echo "make format    ruff format and ruff check --fix"
+	@echo "make messages  makemessages for et and ru, then compilemessages"
+	@echo "make clean     remove caches and collected static files"
+
+$(VPY):
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "error: python3.11 or python3 not found; install Python 3.11+" >&2; exit 1; \
+	fi
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "error: $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); QMS needs 3.11 or newer (set PYTHON=/path/to/python3.11)" >&2; \
+		exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { \
+		rm -rf $(VENV); \
+		echo "error: could not create $(VENV); on Debian/Ubuntu run: sudo apt-get install python3-venv" >&2; \
+		exit 1; }
+
+# The project runs from its checkout and packages nothing (pyproject has
+# `packages = []`), so the runtime and test dependencies are read from
+# pyproject.toml and installed directly. This needs no build backend and leaves
+# no *.egg-info in the tree.
+$(STAMP): pyproject.toml | $(VPY)
+	$(VPY) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + p["optional-dependencies"]["test"]))' > $(VENV)/requirements.txt
+	$(VPY) -m pip install --quiet --disable-pip-version-check -r $(VENV)/requirements.txt
+	@touch $@
+
+install: $(STAMP)
+
+# A development key generated only for the local quick start; production sets
+# SECRET_KEY in its environment (see .env.example).
+.env: | $(VPY)
+	@umask 077 && $(VPY) -c 'import secrets; print("# Written by make run for local development only. Do not use in production."); print("DEBUG=true"); print("SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "wrote .env (DEBUG=true, fresh development SECRET_KEY)"
+
+run: $(STAMP) .env
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(RUN_ADDR)
+
+# The test settings never read .env (QMS_ENV_FILE is pointed at nothing), so a
+# developer's local configuration cannot leak into the suite; DATABASE_URL from
+# the environment still selects the database (SQLite by default).
+test: $(STAMP)
+	QMS_ENV_FILE=/nonexistent $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+MSG_IGNORE := --ignore=.venv --ignore=var --ignore=node_modules --ignore=static/vendor
+# Project JavaScript outside the vendored packages; djangojs catalogues only if any.
+PROJECT_JS := $(shell find . -name '*.js' -not -path './.venv/*' -not -path './var/*' \
+	-not -path './static/vendor/*' -not -path './node_modules/*' 2>/dev/null | head -n 1)
+
+messages: $(STAMP)
+	$(MANAGE) makemessages $(LANGS) $(MSG_IGNORE) --no-obsolete
+ifneq ($(PROJECT_JS),)
+	$(MANAGE) makemessages -d djangojs $(LANGS) $(MSG_IGNORE) --no-obsolete
+endif
+	$(MANAGE) compilemessages $(LANGS) $(MSG_IGNORE)
+
+clean:
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache var/staticfiles *.egg-info build

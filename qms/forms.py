@@ -1,0 +1,113 @@
+"""Forms of the core app. They check the shape of input; rules live in services."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qms.models import Customer, Document, DocumentVersion, Segment
+
+
+class CustomerForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = [
+            "kind",
+            "name",
+            "registry_code",
+            "contact_person",
+            "email",
+            "phone",
+            "address",
+            "preferred_language",
+            "segments",
+            "consent_surveys",
+            "consent_email",
+            "consent_phone",
+            "notes",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "segments": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segments"].queryset = Segment.objects.filter(is_active=True)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("email") or data.get("phone") or data.get("address")):
+            raise forms.ValidationError(
+                _(
+                    "Give at least one way to reach the customer: e-mail, phone or "
+                    "postal address."
+                )
+            )
+        return data
+
+
+class DocumentForm(forms.ModelForm):
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("Plain text; blank lines separate paragraphs."),
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "identifier",
+            "title",
+            "kind",
+            "area",
+            "language",
+            "review_interval_months",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class VersionForm(forms.ModelForm):
+    class Meta:
+        model = DocumentVersion
+        fields = ["body", "change_reason"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 20}),
+            "change_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "change_reason": _(
+                "Why this version is needed: readers see it with the changes."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ApproveForm(CommentForm):
+    effective_from = forms.DateField(
+        label=_("Effective from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Until then the current version stays in force."),
+    )
+    field_order = ["effective_from", "comment"]

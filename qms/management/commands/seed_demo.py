@@ -1,0 +1,36 @@
+"""Fill the database with the demo organisation (safe to run twice)."""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+
+from qms import demo
+
+AREA_APPS = [
+    "promises",
+    "needs",
+    "standards",
+    "complaints",
+    "surveys",
+    "improvements",
+    "reports",
+]
+
+
+class Command(BaseCommand):
+    help = "Create a believable demo organisation with staff in every role."
+
+    def handle(self, *args, **options) -> None:
+        ctx = demo.seed()
+        for label in AREA_APPS:
+            module = f"{apps.get_app_config(label).name}.demo"
+            if find_spec(module) is not None:
+                import_module(module).seed(ctx)
+        made = ", ".join(f"{n} {what}" for what, n in ctx.created.items() if n)
+        self.stdout.write(f"Demo data ready ({made or 'nothing new'}).")
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for username, first, last, role, *_rest in demo.STAFF:
+            self.stdout.write(f"  {username:<8} {first} {last} — {role}")
+        self.stdout.write("  admin    System Administrator — superuser (admin site)")

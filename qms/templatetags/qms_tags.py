@@ -1,0 +1,106 @@
+"""Template helpers shared by every app."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+HISTORY_LIMIT = 50
+
+_TYPE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+
+
+def _display(record, field_name: str, value, names: dict):
+    """A field value as a person reads it (choice labels, related names)."""
+    field = record.instance_type._meta.get_field(field_name)
+    if field.many_to_many:
+        key = field.related_model._meta.model_name
+        labels = [names.get((key, item[key]), "?") for item in value or []]
+        return ", ".join(sorted(labels)) or "—"
+    if value in (None, ""):
+        return "—"
+    if getattr(field, "choices", None):
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation:
+        return names.get((field.related_model._meta.model_name, value), value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
+def _related_names(record_changes) -> dict:
+    """Names of every related object the changes mention: one query per model."""
+    wanted: dict = {}
+    for record, changes in record_changes:
+        meta = record.instance_type._meta
+        for change in changes:
+            field = meta.get_field(change.field)
+            if not field.is_relation:
+                continue
+            model = field.related_model
+            key = model._meta.model_name
+            values = [change.old, change.new]
+            if field.many_to_many:
+                ids = {item[key] for v in values for item in v or []}
+            else:
+                ids = {v for v in values if v is not None}
+            wanted.setdefault(model, set()).update(ids)
+    return {
+        (model._meta.model_name, obj.pk): str(obj)
+        for model, ids in wanted.items()
+        for obj in model._default_manager.filter(pk__in=ids)
+    }
+
+
+@register.inclusion_tag("partials/_history.html")
+def history_table(obj, limit: int = HISTORY_LIMIT):
+    """Who changed what and when on ``obj`` (django-simple-history), newest first.
+
+    Runs one query for the records plus one per related model the changes name.
+    """
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-pk")[
+            : limit + 1
+        ]
+    )
+    record_changes = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None and record.history_type == "~":
+            changes = record.diff_against(previous).changes
+            if not changes:
+                # A save that changed nothing visible (e.g. a repeated save).
+                continue
+        record_changes.append((record, changes))
+    names = _related_names(record_changes)
+    rows = []
+    for record, changes in record_changes:
+        meta = record.instance_type._meta
+        rows.append(
+            {
+                "record": record,
+                "type": _TYPE_LABELS.get(record.history_type, record.history_type),
+                "changes": [
+                    {
+                        "field": meta.get_field(c.field).verbose_name,
+                        "old": _display(record, c.field, c.old, names),
+                        "new": _display(record, c.field, c.new, names),
+                    }
+                    for c in changes
+                ],
+                "reason": record.history_change_reason,
+            }
+        )
+    return {"rows": rows, "truncated": len(records) > limit}
+
+
+@register.filter
+def status_class(status: str) -> str:
+    """Bootstrap badge colour for a workflow status (text is always shown too)."""
+    return {
+        "draft": "text-bg-secondary",
+        "in_review": "text-bg-warning",
+        "approved": "text-bg-success",
+        "superseded": "text-bg-light border",
+    }.get(status, "text-bg-secondary")

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from qms.areas import Area
+from qms.views import area_home
+
+app_name = "surveys"
+
+urlpatterns = [
+    path("", area_home, {"area": Area.SURVEYS}, name="home"),
+]

@@ -1,0 +1,82 @@
+"""The demo data command: believable, deterministic, safe to run twice."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from qms import demo, roles
+from qms.models import Customer, Document, OrgUnit, Segment
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_creates_everything_once(capsys):
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    counts = (
+        Customer.objects.count(),
+        get_user_model().objects.count(),
+        Document.objects.count(),
+        OrgUnit.objects.count(),
+    )
+    call_command("seed_demo")
+    second = capsys.readouterr().out
+    assert counts == (
+        Customer.objects.count(),
+        get_user_model().objects.count(),
+        Document.objects.count(),
+        OrgUnit.objects.count(),
+    )
+    assert Customer.objects.count() == demo.CUSTOMER_COUNT
+    assert 4 <= Segment.objects.count() <= 6
+    assert "nothing new" in second
+    assert demo.DEMO_PASSWORD in first
+    for username, *_rest in demo.STAFF:
+        assert username in first
+
+
+@pytest.mark.django_db
+def test_demo_customers_are_deterministic():
+    call_command("seed_demo", stdout=None)
+    names = list(Customer.objects.order_by("reference").values_list("name", flat=True))
+    Customer.segments.through.objects.all().delete()
+    Customer.history.all().delete()
+    Customer.objects.all().delete()
+    call_command("seed_demo", stdout=None)
+    again = list(Customer.objects.order_by("reference").values_list("name", flat=True))
+    assert names == again
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("username", "role", "sees"),
+    [
+        (
+            "quality",
+            roles.QUALITY_MANAGER,
+            ["Customers", "Documents", "Administration"],
+        ),
+        ("agent", roles.SERVICE_STAFF, ["Customers", "Documents"]),
+        ("owner", roles.PROCESS_OWNER, ["Documents"]),
+        ("exec", roles.EXECUTIVE, ["Customers", "Documents"]),
+    ],
+)
+def test_each_demo_role_logs_in_and_sees_its_navigation(client, username, role, sees):
+    call_command("seed_demo", stdout=None)
+    assert client.login(username=username, password=demo.DEMO_PASSWORD)
+    html = client.get(reverse("qms:home")).content.decode()
+    assert role in html
+    nav = html.split("</nav>")[0]
+    for label in sees:
+        assert label in nav
+    if role == roles.PROCESS_OWNER:
+        assert "Customers" not in nav
+
+
+@pytest.mark.django_db
+def test_demo_process_descriptions_are_in_force_in_every_area(client):
+    call_command("seed_demo", stdout=None)
+    client.login(username="agent", password=demo.DEMO_PASSWORD)
+    html = client.get(reverse("complaints:home")).content.decode()
+    assert "Consumer Protection Act" in html
+    assert "version 2 is In review" in html
