@@ -95,4 +95,4 @@ endif
 
 clean:
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
-	rm -rf .pytest_cache .ruff_cache var/staticfiles *.egg-info build
+	rm -rf .pytest_cache .ruff_cache .hypothesis var/staticfiles *.egg-info build

@@ -125,57 +125,20 @@ CLOSURE_DAYS = [
 ]
 
 FIRST_NAMES = [
-    "Mari",
-    "Jüri",
-    "Kati",
-    "Andres",
-    "Anu",
-    "Toomas",
-    "Maarja",
-    "Rein",
-    "Kristi",
-    "Priit",
-    "Helen",
-    "Marko",
-    "Triin",
-    "Siim",
-    "Eva",
-    "Margus",
-    "Kaja",
-    "Tõnu",
-    "Anna",
-    "Sergei",
-    "Olga",
-    "Dmitri",
-    "Natalia",
-    "Aleksei",
-    "Irina",
-    "John",
-]
+    "Mari", "Jüri", "Kati", "Andres", "Anu", "Toomas", "Maarja", "Rein", "Kristi",
+    "Priit", "Helen", "Marko", "Triin", "Siim", "Eva", "Margus", "Kaja", "Tõnu",
+]  # fmt: skip
 LAST_NAMES = [
-    "Tamm",
-    "Saar",
-    "Sepp",
-    "Mägi",
-    "Kukk",
-    "Rebane",
-    "Ilves",
-    "Pärn",
-    "Koppel",
-    "Kallas",
-    "Lepik",
-    "Vaher",
-    "Oja",
-    "Põder",
-    "Kuusk",
-    "Lõhmus",
-    "Smirnov",
-    "Ivanov",
-    "Kuznetsova",
-    "Petrova",
-    "Volkov",
-    "Smith",
-]
+    "Tamm", "Saar", "Sepp", "Mägi", "Kukk", "Rebane", "Ilves", "Pärn", "Koppel",
+    "Kallas", "Lepik", "Vaher", "Oja", "Põder", "Kuusk", "Lõhmus",
+]  # fmt: skip
+# Russian surnames agree with the person's gender: (first names, surnames).
+RUSSIAN_NAMES = [
+    (["Sergei", "Dmitri", "Aleksei", "Andrei", "Pavel"],
+     ["Smirnov", "Volkov", "Petrov", "Lebedev", "Sokolov", "Ivanov"]),
+    (["Olga", "Natalia", "Irina", "Jelena", "Svetlana"],
+     ["Smirnova", "Volkova", "Petrova", "Lebedeva", "Sokolova", "Ivanova"]),
+]  # fmt: skip
 COMPANY_WORDS = [
     "Põhja",
     "Lõuna",
@@ -296,15 +259,24 @@ def _customers(ctx: DemoContext) -> None:
             email_user = "info"
             domain = name.split()[0].lower().translate(str.maketrans("õäöü", "oaou"))
             registry = f"1{rng.randrange(10**6, 10**7)}"
+            last = ""
         else:
-            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            if rng.random() < 0.25:
+                firsts, lasts = rng.choice(RUSSIAN_NAMES)
+                first, last = rng.choice(firsts), rng.choice(lasts)
+            else:
+                first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             name, contact = f"{first} {last}", ""
             email_user = f"{first}.{last}{number}".lower().translate(
                 str.maketrans("õäöü", "oaou")
             )
             domain = "example"
             registry = ""
-        language = rng.choices(["et", "ru", "en"], weights=[70, 25, 5])[0]
+        language = (
+            "ru"
+            if last.endswith(("ov", "ova", "ev"))
+            else rng.choices(["et", "en"], weights=[95, 5])[0]
+        )
         segments = [ctx.segments["business"] if is_org else ctx.segments["households"]]
         if rng.random() < 0.15:
             segments.append(ctx.segments["new"])

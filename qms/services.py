@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,8 +40,15 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 
 
 def _next_reference() -> str:
-    last = Customer.objects.aggregate(m=Max("id"))["m"] or 0
-    return f"C-{last + 1:06d}"
+    """The number after the highest customer number in use (C-000001, …)."""
+    last = (
+        Customer.objects.filter(reference__startswith="C-")
+        .order_by(Length("reference").desc(), "-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last[2:]) if last and last[2:].isdigit() else 0
+    return f"C-{number + 1:06d}"
 
 
 def customer_save(*, customer: Customer, segments=None) -> Customer:

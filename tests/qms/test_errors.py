@@ -1,0 +1,18 @@
+"""Error pages a person may meet: 403, 404, 500."""
+
+from django.template.loader import render_to_string
+
+
+def test_unknown_address_shows_friendly_404(client_for, service_staff):
+    response = client_for(service_staff).get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert 'href="/"' in html or "Back to the start page" in html
+
+
+def test_500_page_renders_without_request_context():
+    # The 500 handler renders with no context processors and no user.
+    html = render_to_string("500.html")
+    assert "Something went wrong on our side" in html
+    assert "<main" in html
