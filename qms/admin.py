@@ -15,6 +15,19 @@ from qms.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Audit records: visible in the admin, changed only through the app."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(OrgUnit)
 class OrgUnitAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "parent", "manager", "is_active"]
@@ -90,8 +103,8 @@ class DocumentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DocumentVersion)
-class DocumentVersionAdmin(SimpleHistoryAdmin):
-    """Read-only: the workflow lives in the document pages."""
+class DocumentVersionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only: the workflow (review, approver ≠ author) lives in the pages."""
 
     list_display = [
         "document",
@@ -103,25 +116,7 @@ class DocumentVersionAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["status"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DocumentTransition)
-class DocumentTransitionAdmin(admin.ModelAdmin):
+class DocumentTransitionAdmin(ReadOnlyAdmin):
     list_display = ["version", "from_status", "to_status", "by", "at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,16 +7,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from qms import demo
-
-AREA_APPS = [
-    "promises",
-    "needs",
-    "standards",
-    "complaints",
-    "surveys",
-    "improvements",
-    "reports",
-]
+from qms.areas import Area
 
 
 class Command(BaseCommand):
@@ -24,7 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         ctx = demo.seed()
-        for label in AREA_APPS:
+        # Each area app is named after its area and may bring <app>/demo.py.
+        for label in Area.values[1:]:
             module = f"{apps.get_app_config(label).name}.demo"
             if find_spec(module) is not None:
                 import_module(module).seed(ctx)
