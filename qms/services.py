@@ -106,6 +106,8 @@ def document_create(
             review_interval_months=review_interval_months,
         )
         document.full_clean()
+        # Named for the history record even when no request is around (commands).
+        document._history_user = owner
         document.save()
         version_create_draft(
             document=document,
@@ -134,6 +136,7 @@ def version_create_draft(
             author=author,
         )
         version.full_clean()
+        version._history_user = author
         version.save()
         DocumentTransition.objects.create(
             version=version, from_status="", to_status=Status.DRAFT, by=author
