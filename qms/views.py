@@ -19,6 +19,7 @@ from qms.areas import AREA_NAV, Area
 from qms.filters import CustomerFilter
 from qms.forms import ApproveForm, CommentForm, CustomerForm, DocumentForm, VersionForm
 from qms.models import Customer, Document, DocumentVersion
+from qms.roles import ROLE_LABELS
 
 PAGE_SIZE = 25
 
@@ -44,7 +45,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "qms/home.html",
-        {"areas": areas, "roles": request.user.groups.order_by("name")},
+        {
+            "areas": areas,
+            "roles": [
+                ROLE_LABELS.get(name, name)
+                for name in request.user.groups.order_by("name").values_list(
+                    "name", flat=True
+                )
+            ],
+        },
     )
 
 

@@ -53,3 +53,10 @@ def test_pages_render_in_the_chosen_language(client_for, executive, language, ex
     html = client.get(reverse("qms:customer-list")).content.decode()
     assert f'lang="{language}"' in html
     assert expected in html
+
+
+def test_role_names_are_translated_on_the_start_page(client_for, quality_manager):
+    client = client_for(quality_manager)
+    client.post(reverse("set_language"), {"language": "et", "next": "/"})
+    html = client.get(reverse("qms:home")).content.decode()
+    assert "Kvaliteedijuht" in html
