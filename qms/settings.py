@@ -110,6 +110,9 @@ TEMPLATES = [
     },
 ]
 
+if "DATABASE_URL" not in env:
+    # The zero-set-up SQLite file lives under var/, which a fresh clone lacks.
+    VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'qms.sqlite3'}"),
 }
