@@ -1,2 +1,584 @@
-"""Models of this area arrive with its issue; the app is registered now so its
-URLs and process description exist from the start."""
+"""Complaints, claims, disputes and feedback handled by one ISO 10002 workflow."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from qms.models import Channel, Customer, Language, OrgUnit, Service
+
+
+class Category(models.Model):
+    """Two-level taxonomy of what cases are about (managed in admin)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("main category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("case category")
+        verbose_name_plural = _("case categories")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="category_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.parent_id:
+            return f"{self.parent.name} / {self.name}"
+        return self.name
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self) -> CaseQuerySet:
+        return self.exclude(status=Case.Status.CLOSED)
+
+    def overdue(self, now: datetime.datetime) -> CaseQuerySet:
+        """Open, not paused, and past the response deadline."""
+        return self.open().filter(paused_since__isnull=True, response_due_at__lt=now)
+
+    def due_soon(self, now: datetime.datetime, within: datetime.timedelta):
+        return self.open().filter(
+            paused_since__isnull=True,
+            response_due_at__gte=now,
+            response_due_at__lt=now + within,
+        )
+
+
+class Case(models.Model):
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        CLAIM = "claim", _("Claim")
+        DISPUTE = "dispute", _("Dispute")
+        COMPLIMENT = "compliment", _("Compliment")
+        SUGGESTION = "suggestion", _("Suggestion")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        INVESTIGATING = "investigating", _("Investigating")
+        DECIDED = "decided", _("Decision made")
+        COMMUNICATED = "communicated", _("Decision communicated")
+        REVIEW = "review", _("Internal review")
+        CLOSED = "closed", _("Closed")
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+        CRITICAL = "critical", _("Critical")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("Upheld")
+        PARTLY = "partly", _("Partly upheld")
+        NOT_UPHELD = "not_upheld", _("Not upheld")
+
+    class Reaction(models.TextChoices):
+        ACCEPTS = "accepts", _("Accepts")
+        REJECTS = "rejects", _("Rejects")
+        NO_REPLY = "no_reply", _("No reply")
+
+    class ClosureReason(models.TextChoices):
+        RESOLVED = "resolved", _("Resolved")
+        NOT_A_COMPLAINT = "not_a_complaint", _("Not a complaint")
+        DUPLICATE = "duplicate", _("Duplicate")
+        ESCALATED = "escalated", _("Taken to an external body")
+        FEEDBACK = "feedback", _("Feedback recorded")
+
+    class RemedyType(models.TextChoices):
+        REPAIR = "repair", _("Repair")
+        REPLACEMENT = "replacement", _("Replacement")
+        PRICE_REDUCTION = "price_reduction", _("Price reduction")
+        REFUND = "refund", _("Refund")
+        COMPENSATION = "compensation", _("Compensation")
+
+    class Body(models.TextChoices):
+        CONSUMER_COMMITTEE = "consumer_committee", _("Consumer Disputes Committee")
+        MEDIATOR = "mediator", _("Mediator")
+        COURT = "court", _("Court")
+        OTHER = "other", _("Other body")
+
+    class Method(models.TextChoices):
+        MEDIATION = "mediation", _("Mediation")
+        RECOMMENDATION = "recommendation", _("Recommendation")
+        BINDING = "binding", _("Binding decision")
+
+    class DisputeOutcome(models.TextChoices):
+        SETTLED = "settled", _("Settled")
+        FOR_CUSTOMER = "for_customer", _("In the customer's favour")
+        PARTLY_FOR_CUSTOMER = "partly", _("Partly in the customer's favour")
+        FOR_US = "for_us", _("In our favour")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # Identity and intake
+    reference = models.CharField(
+        _("reference"), max_length=20, unique=True, editable=False
+    )
+    public_token = models.CharField(
+        max_length=43, editable=False, default=secrets.token_urlsafe
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPLAINT
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("channel"), on_delete=models.PROTECT
+    )
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        help_text=_("Empty for an anonymous case."),
+    )
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("reply e-mail"), blank=True)
+    contact_phone = models.CharField(_("reply phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.ESTONIAN
+    )
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("service or product"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    remedy_sought = models.TextField(_("what the customer asks for"), blank=True)
+
+    # Initial assessment
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    safety_related = models.BooleanField(_("risk to health or safety"), default=False)
+    org_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cases"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_cases",
+    )
+    subject_employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee the case is about"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases_about",
+        help_text=_("This person may neither handle nor decide the case."),
+    )
+    confidential = models.BooleanField(
+        _("confidential"),
+        default=False,
+        help_text=_("Only the handler and quality managers see a confidential case."),
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
+    related = models.ManyToManyField(
+        "self", verbose_name=_("related cases"), blank=True, symmetrical=True
+    )
+
+    # Claim (reklamatsioon)
+    remedy_type = models.CharField(
+        _("remedy requested"), max_length=20, choices=RemedyType.choices, blank=True
+    )
+    claimed_amount = models.DecimalField(
+        _("amount claimed (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
+    guarantee_reference = models.CharField(
+        _("guarantee or invoice reference"), max_length=100, blank=True
+    )
+
+    # Dispute (ISO 10003)
+    origin = models.ForeignKey(
+        "self",
+        verbose_name=_("grew from case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disputes",
+    )
+    body = models.CharField(
+        _("external body"), max_length=20, choices=Body.choices, blank=True
+    )
+    body_name = models.CharField(_("name of the body"), max_length=200, blank=True)
+    body_reference = models.CharField(_("body's reference"), max_length=100, blank=True)
+    notice_date = models.DateField(_("notice received"), null=True, blank=True)
+    method = models.CharField(
+        _("resolution method"), max_length=20, choices=Method.choices, blank=True
+    )
+    dispute_outcome = models.CharField(
+        _("dispute outcome"), max_length=20, choices=DisputeOutcome.choices, blank=True
+    )
+    outcome_implemented_on = models.DateField(
+        _("outcome carried out on"), null=True, blank=True
+    )
+    outcome_proof = models.TextField(_("proof the outcome was carried out"), blank=True)
+
+    # Deadlines (the clock stops while paused)
+    acknowledge_due_at = models.DateTimeField(_("acknowledge by"), null=True)
+    response_due_at = models.DateTimeField(_("respond by"), null=True)
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+
+    # Milestones
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    communicated_at = models.DateTimeField(
+        _("decision communicated"), null=True, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closure_reason = models.CharField(
+        _("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+
+    # Decision
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, blank=True
+    )
+    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+    remedy_given = models.TextField(_("remedy given"), blank=True)
+    remedy_cost = models.DecimalField(
+        _("cost of the remedy (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decided_cases",
+    )
+    customer_reaction = models.CharField(
+        _("customer's reaction"), max_length=10, choices=Reaction.choices, blank=True
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registered_cases",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["public_token", "updated_at"])
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        permissions = [
+            ("handle_case", _("Can handle cases (assess, decide, communicate)")),
+            ("view_all_cases", _("Can see the cases of every unit")),
+            ("view_confidential_case", _("Can see confidential cases")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(handler__isnull=True)
+                | Q(subject_employee__isnull=True)
+                | ~Q(handler=models.F("subject_employee")),
+                name="case_handler_not_subject",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="not_upheld") | ~Q(decision_reasons=""),
+                name="case_rejection_has_reasons",
+            ),
+        ]
+        indexes = [
+            # Work queue default: newest first, and every filter below with it.
+            models.Index(fields=["-received_at", "-id"], name="case_received_idx"),
+            models.Index(fields=["status", "-received_at"], name="case_status_idx"),
+            models.Index(fields=["kind", "-received_at"], name="case_kind_idx"),
+            models.Index(fields=["channel", "-received_at"], name="case_channel_idx"),
+            models.Index(fields=["category", "-received_at"], name="case_category_idx"),
+            models.Index(fields=["org_unit", "-received_at"], name="case_unit_idx"),
+            models.Index(fields=["handler", "-received_at"], name="case_handler_idx"),
+            # Overdue / due-soon filters and the daily reminder command.
+            models.Index(fields=["status", "response_due_at"], name="case_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:case-detail", args=[self.reference])
+
+    @property
+    def is_feedback(self) -> bool:
+        return self.kind in (self.Kind.COMPLIMENT, self.Kind.SUGGESTION)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class DeadlineRule(models.Model):
+    """How long the organisation has to acknowledge and to answer a case."""
+
+    class Unit(models.TextChoices):
+        WORKING_DAYS = "working_days", _("working days")
+        CALENDAR_DAYS = "calendar_days", _("calendar days")
+        WORKING_HOURS = "working_hours", _("working hours")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Case.Kind.choices)
+    priority = models.CharField(
+        _("priority"),
+        max_length=10,
+        choices=Case.Priority.choices,
+        blank=True,
+        help_text=_("Empty: applies to every priority without a rule of its own."),
+    )
+    acknowledge_within = models.PositiveSmallIntegerField(
+        _("acknowledge within"), default=1
+    )
+    acknowledge_unit = models.CharField(
+        _("unit"), max_length=20, choices=Unit.choices, default=Unit.WORKING_DAYS
+    )
+    respond_within = models.PositiveSmallIntegerField(_("respond within"), default=15)
+    respond_unit = models.CharField(
+        _("unit"), max_length=20, choices=Unit.choices, default=Unit.CALENDAR_DAYS
+    )
+    note = models.CharField(_("basis"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "priority"]
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "priority"], name="deadlinerule_unique_kind_priority"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.priority or '*'}"
+
+
+class CaseSequence(models.Model):
+    """The last reference number used per year (K-2026-000123)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case number sequence")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Transition(models.Model):
+    """Append-only log of status changes."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Case.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Case.Status.choices)
+    action = models.CharField(_("action"), max_length=30)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("case status change")
+        verbose_name_plural = _("case status changes")
+        indexes = [
+            # Monitoring: reopen rate and time-in-status per period.
+            models.Index(fields=["to_status", "at"], name="transition_to_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_status} → {self.to_status}"
+
+
+class Pause(models.Model):
+    """An interval in which the clock stood still (waiting for the customer)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField(_("paused"))
+    ended_at = models.DateTimeField(_("resumed"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["started_at"]
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(ended_at__isnull=True),
+                name="pause_one_open_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.started_at:%Y-%m-%d}"
+
+
+class Message(models.Model):
+    """Everything said to or by the customer, and internal notes kept apart."""
+
+    class Direction(models.TextChoices):
+        INCOMING = "in", _("From the customer")
+        OUTGOING = "out", _("To the customer")
+        NOTE = "note", _("Internal note")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(
+        _("direction"), max_length=5, choices=Direction.choices
+    )
+    channel = models.ForeignKey(
+        Channel,
+        verbose_name=_("channel"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("text"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    to_address = models.CharField(_("sent to"), max_length=300, blank=True)
+    from_address = models.CharField(_("from"), max_length=300, blank=True)
+    template = models.CharField(_("template"), max_length=40, blank=True)
+    # Message-ID of an e-mail, so the same message is never imported twice.
+    external_id = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="message_external_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_direction_display()} {self.at:%Y-%m-%d}"
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    # Random directory: names never collide and cannot be guessed.
+    return f"cases/{instance.case.received_at:%Y}/{secrets.token_hex(16)}/{filename}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:attachment", args=[self.case.reference, self.pk])

@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
-from qms.areas import Area
-from qms.views import area_home
+from complaints import views
 
 app_name = "complaints"
 
 urlpatterns = [
-    path("", area_home, {"area": Area.COMPLAINTS}, name="home"),
+    path("", views.case_list, name="home"),
+    path("import/", include("complaints.urls_import")),
+    path("monitoring/", include("complaints.urls_monitoring")),
 ]

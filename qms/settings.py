@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "simple_history",
     "qms",
@@ -187,6 +188,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -203,6 +205,25 @@ HOLIDAYS_COUNTRY = env.str("HOLIDAYS_COUNTRY", default="EE")
 HOLIDAYS_SUBDIVISION = env.str("HOLIDAYS_SUBDIVISION", default="") or None
 WORKING_HOURS_START = env.str("WORKING_HOURS_START", default="09:00")
 WORKING_HOURS_END = env.str("WORKING_HOURS_END", default="17:00")
+
+# Complaints: intake mailbox (imaps://user:pass@host/INBOX or maildir:///path),
+# attachment limits, and how soon before a deadline handlers are reminded.
+COMPLAINTS_MAIL_URL = env.str("COMPLAINTS_MAIL_URL", default="")
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_ALLOWED_TYPES = env.list(
+    "ATTACHMENT_ALLOWED_TYPES",
+    default=[
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "text/plain",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ],
+)
+COMPLAINTS_DUE_SOON_HOURS = env.int("COMPLAINTS_DUE_SOON_HOURS", default=48)
+# Public complaint form: submissions allowed per client address per hour.
+PUBLIC_FORM_RATE_PER_HOUR = env.int("PUBLIC_FORM_RATE_PER_HOUR", default=10)
 
 # Document control: may the author of a version approve it too?
 QMS_ALLOW_SELF_APPROVAL = env.bool("QMS_ALLOW_SELF_APPROVAL", default=False)

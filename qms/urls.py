@@ -30,6 +30,9 @@ urlpatterns = [
     path("needs/", include("needs.urls")),
     path("standards/", include("standards.urls")),
     path("complaints/", include("complaints.urls")),
+    # Public complaint form and status page (no login), in the complaints app.
+    path("feedback/", include(("complaints.urls_public", "complaints_public"))),
+    path("api/v1/", include(("complaints.urls_api", "api"))),
     path("surveys/", include("surveys.urls")),
     path("improvements/", include("improvements.urls")),
     path("reports/", include("reports.urls")),

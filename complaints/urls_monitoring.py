@@ -1,0 +1,3 @@
+"""Filled in by the complaints issue."""
+
+urlpatterns: list = []
