@@ -1,6 +1,513 @@
+"""Staff pages of the complaints area: work queue, intake, case page, actions."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qms import selectors as core_selectors
+from qms.access import require_perm
 from qms.areas import Area
-from qms.views import area_home
+from qms.models import Customer
+from qms.services import customer_save
+
+from . import services
+from .attachments import attachment_add
+from .filters import CaseFilter
+from .forms import (
+    AssignForm,
+    CommentForm,
+    DecisionForm,
+    DelayForm,
+    DisputeForm,
+    DisputeOutcomeForm,
+    IntakeForm,
+    MessageForm,
+    PauseForm,
+    ReferenceForm,
+)
+from .models import Attachment, Case, Message
+from .selectors import case_list as visible_cases
+from .selectors import cases_visible_to, get_case_for_user
+
+PAGE_SIZE = 25
+EXPORT_COLUMNS = [
+    ("reference", _("Reference")),
+    ("kind", _("Kind")),
+    ("status", _("Status")),
+    ("received_at", _("Received")),
+    ("channel", _("Channel")),
+    ("category", _("Category")),
+    ("org_unit", _("Unit")),
+    ("handler", _("Handler")),
+    ("subject", _("Subject")),
+    ("priority", _("Priority")),
+    ("response_due_at", _("Respond by")),
+    ("outcome", _("Outcome")),
+    ("closed_at", _("Closed")),
+]
 
 
-def case_list(request):
-    return area_home(request, Area.COMPLAINTS)
+def _errors_to_messages(request, error: ValidationError) -> None:
+    for text in error.messages:
+        messages.error(request, text)
+
+
+def _filtered(request: HttpRequest) -> CaseFilter:
+    return CaseFilter(
+        request.GET, queryset=visible_cases(request.user), user=request.user
+    )
+
+
+@require_perm("complaints.view_case")
+def case_list(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return _export(filterset.qs, export)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "complaints/case_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "now": timezone.now(),
+            "soon": timezone.now() + timezone.timedelta(hours=_due_soon_hours()),
+            "assign_form": AssignForm(),
+            "process": core_selectors.process_description(Area.COMPLAINTS),
+        },
+    )
+
+
+def _due_soon_hours() -> int:
+    return settings.COMPLAINTS_DUE_SOON_HOURS
+
+
+def _row(case: Case) -> list[str]:
+    local = timezone.localtime
+    return [
+        case.reference,
+        case.get_kind_display(),
+        case.get_status_display(),
+        local(case.received_at).strftime("%Y-%m-%d %H:%M"),
+        str(case.channel),
+        str(case.category or ""),
+        str(case.org_unit),
+        case.handler.get_full_name() if case.handler else "",
+        case.subject,
+        case.get_priority_display(),
+        local(case.response_due_at).strftime("%Y-%m-%d %H:%M")
+        if case.response_due_at
+        else "",
+        case.get_outcome_display(),
+        local(case.closed_at).strftime("%Y-%m-%d %H:%M") if case.closed_at else "",
+    ]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _export(queryset, kind: str) -> HttpResponse:
+    """The filtered queue as CSV (streamed) or XLSX (written row by row)."""
+    header = [str(label) for _key, label in EXPORT_COLUMNS]
+    rows = queryset.iterator(chunk_size=2000)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if kind == "csv":
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield "\ufeff"  # Excel opens UTF-8 with a BOM correctly.
+            yield writer.writerow(header)
+            for case in rows:
+                yield writer.writerow(_row(case))
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="Cases")
+    sheet.append(header)
+    for case in rows:
+        sheet.append(_row(case))
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
+    workbook.save(response)
+    return response
+
+
+@require_POST
+@require_perm("complaints.handle_case")
+def case_assign(request: HttpRequest) -> HttpResponse:
+    form = AssignForm(request.POST, queryset=cases_visible_to(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Choose the cases and who should handle them."))
+    else:
+        try:
+            count = services.case_assign(
+                cases=list(form.cleaned_data["cases"]),
+                handler=form.cleaned_data["handler"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+        else:
+            messages.success(
+                request,
+                _("%(count)s cases assigned to %(name)s.")
+                % {"count": count, "name": form.cleaned_data["handler"]},
+            )
+    return redirect(request.POST.get("next") or "complaints:case-list")
+
+
+@require_perm("complaints.add_case")
+def case_create(request: HttpRequest) -> HttpResponse:
+    form = IntakeForm(request.POST or None, user=request.user)
+    selected = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case = form.save(commit=False)
+        try:
+            with transaction.atomic():
+                customer = data.get("customer")
+                if customer is None and data.get("new_customer_name"):
+                    customer = customer_save(
+                        customer=Customer(
+                            name=data["new_customer_name"],
+                            email=data.get("contact_email", ""),
+                            phone=data.get("contact_phone", ""),
+                            preferred_language=data["language"],
+                        )
+                    )
+                case.customer = customer
+                case = services.case_register(
+                    case=case,
+                    by=request.user,
+                    send_acknowledgement=data["send_acknowledgement"],
+                )
+        except ValidationError as error:
+            for field, errors in getattr(error, "error_dict", {None: error}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request, _("Case %(ref)s registered.") % {"ref": case.reference}
+            )
+            return redirect(case)
+    if request.method == "POST" and hasattr(form, "cleaned_data"):
+        # Keep the chosen customer selected when the form comes back with errors.
+        selected = form.cleaned_data.get("customer")
+    return render(
+        request, "complaints/case_form.html", {"form": form, "selected": selected}
+    )
+
+
+@require_perm("complaints.add_case")
+def customer_lookup(request: HttpRequest) -> HttpResponse:
+    """htmx: customers matching the typed text, to pick one for a new case."""
+    text = request.GET.get("customer_search", "").strip()
+    matches = Customer.objects.search(text)[:8] if len(text) >= 2 else []
+    return render(
+        request, "complaints/partials/_customer_matches.html", {"matches": matches}
+    )
+
+
+@require_perm("complaints.view_case")
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = get_case_for_user(request.user, reference)
+    messages_qs = case.messages.select_related("author", "channel").prefetch_related(
+        "attachments"
+    )
+    timeline = sorted(
+        [
+            *(
+                {"at": t.at, "type": "transition", "item": t}
+                for t in case.transitions.select_related("by")
+            ),
+            *({"at": m.at, "type": "message", "item": m} for m in messages_qs),
+            *(
+                {"at": a.uploaded_at, "type": "attachment", "item": a}
+                for a in case.attachments.filter(message__isnull=True).select_related(
+                    "uploaded_by"
+                )
+            ),
+        ],
+        key=lambda e: e["at"],
+        reverse=True,
+    )
+    may_handle = (
+        request.user.has_perm("complaints.handle_case")
+        and case.subject_employee_id != request.user.pk
+    )
+    actions = services.available_actions(case) if may_handle else []
+    simple = [
+        (name, services.ACTIONS[name])
+        for name in actions
+        if name not in ("decide", "mark_duplicate", "escalate")
+    ]
+    return render(
+        request,
+        "complaints/case_detail.html",
+        {
+            "case": case,
+            "timeline": timeline,
+            "may_handle": may_handle,
+            "actions": actions,
+            "simple_actions": simple,
+            "comment_form": CommentForm(),
+            "decision_form": DecisionForm(
+                initial={
+                    "outcome": case.outcome,
+                    "decision_reasons": case.decision_reasons,
+                    "remedy_given": case.remedy_given,
+                    "remedy_cost": case.remedy_cost,
+                }
+            ),
+            "message_form": MessageForm(),
+            "pause_form": PauseForm(),
+            "delay_form": DelayForm(),
+            "reference_form": ReferenceForm(),
+            "dispute_form": DisputeForm(),
+            "dispute_outcome_form": DisputeOutcomeForm(instance=case),
+            "related": case.related.all(),
+            "disputes": case.disputes.all(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _handle(
+    request: HttpRequest, reference: str, work: Callable[[Case], str | None]
+) -> HttpResponse:
+    """Run a write on a case the user may handle; errors become messages."""
+    case = get_case_for_user(request.user, reference, write=True)
+    try:
+        with transaction.atomic():
+            done = work(case)
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect(case)
+
+
+@require_POST
+@require_perm("complaints.handle_case")
+def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    form = CommentForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+
+    def work(case: Case) -> str:
+        if action == "communicate" and case.contact_email:
+            services.send_template(case=case, template="decision", by=request.user)
+        services.case_transition(
+            case=case, action=action, by=request.user, comment=comment
+        )
+        spec = services.ACTIONS.get(action)
+        return _("Done: %(action)s.") % {"action": spec.label if spec else action}
+
+    return _handle(request, reference, work)
+
+
+@require_POST
+@require_perm("complaints.handle_case")
+def case_decide(request: HttpRequest, reference: str) -> HttpResponse:
+    form = DecisionForm(request.POST)
+
+    def work(case: Case) -> str:
+        if not form.is_valid():
+            raise ValidationError([e for errs in form.errors.values() for e in errs])
+        services.case_transition(
+            case=case, action="decide", by=request.user, **form.cleaned_data
+        )
+        return _("Decision recorded.")
+
+    return _handle(request, reference, work)
+
+
+@require_POST
+@require_perm("complaints.handle_case")
+def case_message(request: HttpRequest, reference: str) -> HttpResponse:
+    form = MessageForm(request.POST, request.FILES)
+
+    def work(case: Case) -> str:
+        if not form.is_valid():
+            raise ValidationError([e for errs in form.errors.values() for e in errs])
+        data = form.cleaned_data
+        if data["send_email"] and data["direction"] == Message.Direction.OUTGOING:
+            if not case.contact_email:
+                raise ValidationError(services.ERR_NO_CONTACT)
+            message = services.message_add(
+                case=case,
+                direction=data["direction"],
+                body=data["body"],
+                subject=data["subject"] or case.reference,
+                by=request.user,
+                channel=data["channel"],
+                to_address=case.contact_email,
+            )
+            transaction.on_commit(
+                lambda: services.EmailMessage(
+                    message.subject, message.body, to=[case.contact_email]
+                ).send()
+            )
+        else:
+            message = services.message_add(
+                case=case,
+                direction=data["direction"],
+                body=data["body"],
+                subject=data["subject"],
+                by=request.user,
+                channel=data["channel"],
+            )
+        if data["attachment"]:
+            attachment_add(
+                case=case, upload=data["attachment"], by=request.user, message=message
+            )
+        return _("Added to the case log.")
+
+    return _handle(request, reference, work)
+
+
+@require_POST
+@require_perm("complaints.handle_case")
+def case_pause(request: HttpRequest, reference: str) -> HttpResponse:
+    form = PauseForm(request.POST)
+    form.is_valid()
+
+    def work(case: Case) -> str:
+        services.case_pause(
+            case=case, reason=form.cleaned_data.get("reason", ""), by=request.user
+        )
+        return _("The clock is paused.")
+
+    return _handle(request, reference, work)
+
+
+@require_POST
+@require_perm("complaints.handle_case")
+def case_resume(request: HttpRequest, reference: str) -> HttpResponse:
+    def work(case: Case) -> str:
+        services.case_resume(case=case, by=request.user)
+        return _("The clock runs again; the deadline moved by the paused time.")
+
+    return _handle(request, reference, work)
+
+
+@require_POST
+@require_perm("complaints.handle_case")
+def case_delay(request: HttpRequest, reference: str) -> HttpResponse:
+    form = DelayForm(request.POST)
+
+    def work(case: Case) -> str:
+        if not form.is_valid():
+            raise ValidationError([e for errs in form.errors.values() for e in errs])
+        services.case_delay(case=case, by=request.user, **form.cleaned_data)
+        return _("New deadline set and the customer told.")
+
+    return _handle(request, reference, work)
+
+
+def _other_case(user, reference: str) -> Case:
+    other = cases_visible_to(user).filter(reference=reference.strip().upper()).first()
+    if other is None:
+        raise ValidationError(
+            _("No case %(ref)s that you can see.") % {"ref": reference}
+        )
+    return other
+
+
+@require_POST
+@require_perm("complaints.handle_case")
+def case_link(request: HttpRequest, reference: str, how: str) -> HttpResponse:
+    form = ReferenceForm(request.POST)
+    form.is_valid()
+
+    def work(case: Case) -> str:
+        other = _other_case(request.user, form.cleaned_data.get("reference", ""))
+        if other.pk == case.pk:
+            raise ValidationError(services.ERR_DUPLICATE_OF_SELF)
+        if how == "duplicate":
+            services.case_transition(
+                case=case,
+                action="mark_duplicate",
+                by=request.user,
+                duplicate_of=other,
+                comment=other.reference,
+            )
+            return _("Merged into %(ref)s.") % {"ref": other.reference}
+        case.related.add(other)
+        return _("Linked with %(ref)s.") % {"ref": other.reference}
+
+    return _handle(request, reference, work)
+
+
+@require_POST
+@require_perm("complaints.handle_case")
+def case_dispute(request: HttpRequest, reference: str) -> HttpResponse:
+    form = DisputeForm(request.POST)
+    case = get_case_for_user(request.user, reference, write=True)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(case)
+    try:
+        dispute = services.case_open_dispute(
+            origin=case, by=request.user, **form.cleaned_data
+        )
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+        return redirect(case)
+    messages.success(request, _("Dispute %(ref)s opened.") % {"ref": dispute.reference})
+    return redirect(dispute)
+
+
+@require_POST
+@require_perm("complaints.handle_case")
+def case_dispute_outcome(request: HttpRequest, reference: str) -> HttpResponse:
+    def work(case: Case) -> str:
+        form = DisputeOutcomeForm(request.POST, instance=case)
+        if not form.is_valid():
+            raise ValidationError([e for errs in form.errors.values() for e in errs])
+        case = form.save(commit=False)
+        case._history_user = request.user
+        case.save()
+        return _("Dispute outcome saved.")
+
+    return _handle(request, reference, work)
+
+
+@require_perm("complaints.view_attachment")
+def attachment_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    case = get_case_for_user(request.user, reference)
+    attachment = get_object_or_404(Attachment, pk=pk, case=case)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -35,7 +35,10 @@ AREA_NAV = [
         Area.STANDARDS.label, "standards:home", "qms.view_document", Area.STANDARDS
     ),
     NavItem(
-        Area.COMPLAINTS.label, "complaints:home", "qms.view_document", Area.COMPLAINTS
+        Area.COMPLAINTS.label,
+        "complaints:home",
+        "complaints.view_case",
+        Area.COMPLAINTS,
     ),
     NavItem(Area.SURVEYS.label, "surveys:home", "qms.view_document", Area.SURVEYS),
     NavItem(

@@ -60,3 +60,16 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name")
     email = factory.LazyAttribute(lambda c: f"{c.reference.lower()}@example.org")
     phone = "+372 5555 0000"
+
+
+def register_case(by=None, **fields):
+    """A case registered through the real intake service (numbered, with
+    deadlines). Defaults: a phone complaint in a fresh unit."""
+    from complaints.models import Case
+    from complaints.services import case_register
+
+    fields.setdefault("channel", models.Channel.objects.get(code="phone"))
+    if "org_unit" not in fields:
+        fields["org_unit"] = OrgUnitFactory()
+    fields.setdefault("description", "The bill is wrong.")
+    return case_register(case=Case(**fields), by=by)

@@ -1,6 +1,9 @@
 """Template helpers shared by every app."""
 
+import datetime
+
 from django import template
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -25,6 +28,10 @@ def _display(record, field_name: str, value, names: dict):
         return names.get((field.related_model._meta.model_name, value), value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
     return value
 
 
@@ -46,10 +53,16 @@ def _related_names(record_changes) -> dict:
                 ids = {v for v in values if v is not None}
             wanted.setdefault(model, set()).update(ids)
     return {
-        (model._meta.model_name, obj.pk): str(obj)
+        (model._meta.model_name, obj.pk): _label(obj)
         for model, ids in wanted.items()
         for obj in model._default_manager.filter(pk__in=ids)
     }
+
+
+def _label(obj) -> str:
+    # People are shown by name, not by login.
+    full_name = getattr(obj, "get_full_name", None)
+    return (full_name() if full_name else "") or str(obj)
 
 
 @register.inclusion_tag("partials/_history.html")

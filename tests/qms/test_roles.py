@@ -15,7 +15,7 @@ PAGES = {
     "qms:customer-create": ["quality_manager", "service_staff"],
     "qms:document-list": ALL_ROLES,
     "qms:document-create": ["quality_manager"],
-    "complaints:home": ALL_ROLES,
+    "complaints:home": ["quality_manager", "service_staff", "executive"],
     "surveys:home": ALL_ROLES,
     "reports:home": ALL_ROLES,
 }
@@ -68,7 +68,7 @@ def test_denied_page_is_friendly(client_for, process_owner):
     [
         ("quality_manager", ["Customers", "Documents", "Complaints and disputes"], []),
         ("executive", ["Customers", "Documents", "Management reports"], []),
-        ("process_owner", ["Documents", "Improvements"], ["Customers"]),
+        ("process_owner", ["Documents", "Improvements"], ["Customers", "Complaints"]),
         ("outsider", [], ["Customers", "Documents", "Complaints and disputes"]),
     ],
 )

@@ -1,0 +1,105 @@
+"""Who sees and changes which case: unit scope, confidentiality, read-only roles."""
+
+import pytest
+from django.urls import reverse
+
+from complaints.models import Case
+from qms.models import Membership
+from tests.factories import OrgUnitFactory, UserFactory, register_case
+
+
+@pytest.fixture
+def units(db):
+    parent = OrgUnitFactory(code="bureau")
+    return {
+        "bureau": parent,
+        "team": OrgUnitFactory(code="team", parent=parent),
+        "other": OrgUnitFactory(code="other"),
+    }
+
+
+@pytest.fixture
+def staff(service_staff, units):
+    Membership.objects.create(user=service_staff, unit=units["bureau"])
+    return service_staff
+
+
+def _queue(client):
+    return {
+        c.reference for c in client.get(reverse("complaints:case-list")).context["page"]
+    }
+
+
+def test_staff_see_their_units_cases_and_those_below(client_for, staff, units):
+    own = register_case(org_unit=units["bureau"])
+    below = register_case(org_unit=units["team"])
+    other = register_case(org_unit=units["other"])
+    client = client_for(staff)
+    assert _queue(client) == {own.reference, below.reference}
+    assert client.get(other.get_absolute_url()).status_code == 404
+
+
+def test_confidential_case_only_for_handler_and_quality_manager(
+    client_for, staff, units, quality_manager
+):
+    colleague = UserFactory(username="colleague", roles=["Service staff"])
+    Membership.objects.create(user=colleague, unit=units["bureau"])
+    secret = register_case(org_unit=units["bureau"], confidential=True, handler=staff)
+    assert client_for(staff).get(secret.get_absolute_url()).status_code == 200
+    assert client_for(colleague).get(secret.get_absolute_url()).status_code == 404
+    assert client_for(quality_manager).get(secret.get_absolute_url()).status_code == 200
+
+
+def test_executive_reads_every_unit_but_cannot_act(client_for, executive, units):
+    case = register_case(org_unit=units["other"])
+    client = client_for(executive)
+    html = client.get(case.get_absolute_url()).content.decode()
+    assert "Next steps" not in html
+    response = client.post(
+        reverse("complaints:case-action", args=[case.reference, "accept"])
+    )
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.status == Case.Status.RECEIVED
+    assert client.get(reverse("complaints:case-create")).status_code == 403
+
+
+def test_quality_manager_sees_and_handles_everything(
+    client_for, quality_manager, units
+):
+    case = register_case(org_unit=units["other"])
+    client = client_for(quality_manager)
+    client.post(reverse("complaints:case-action", args=[case.reference, "accept"]))
+    case.refresh_from_db()
+    assert case.status == Case.Status.INVESTIGATING
+
+
+def test_subject_employee_cannot_act_on_the_case(client_for, staff, units):
+    case = register_case(org_unit=units["bureau"], subject_employee=staff)
+    response = client_for(staff).post(
+        reverse("complaints:case-action", args=[case.reference, "accept"])
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["process_owner", "outsider"])
+def test_roles_without_case_access_get_403(request, client_for, persona, units):
+    user = request.getfixturevalue(persona)
+    case = register_case(org_unit=units["other"])
+    client = client_for(user)
+    assert client.get(reverse("complaints:case-list")).status_code == 403
+    assert client.get(case.get_absolute_url()).status_code == 403
+
+
+def test_missing_case_is_404(client_for, quality_manager):
+    response = client_for(quality_manager).get(
+        reverse("complaints:case-detail", args=["K-2026-999999"])
+    )
+    assert response.status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, units):
+    case = register_case(org_unit=units["other"])
+    response = client.get(case.get_absolute_url())
+    assert response.status_code == 302
+    assert reverse("login") in response.url
