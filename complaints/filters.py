@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qms.models import Channel, OrgUnit
 
+from .forms import person_label
 from .models import Case, Category
 
 SORTS = {
@@ -98,6 +99,7 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.form.fields["handler"].label_from_instance = person_label
 
     def search(self, queryset, name, value):
         value = value.strip()

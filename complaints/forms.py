@@ -23,6 +23,11 @@ class _Crispy:
         self.helper.disable_csrf = True
 
 
+def person_label(user) -> str:
+    """People appear by name in choices, not by login."""
+    return user.get_full_name() or user.get_username()
+
+
 def _staff_users():
     return (
         get_user_model()
@@ -93,8 +98,9 @@ class IntakeForm(_Crispy, forms.ModelForm):
             is_active=True
         ).select_related("parent")
         self.fields["org_unit"].queryset = OrgUnit.objects.filter(is_active=True)
-        self.fields["handler"].queryset = _staff_users()
-        self.fields["subject_employee"].queryset = _staff_users()
+        for name in ("handler", "subject_employee"):
+            self.fields[name].queryset = _staff_users()
+            self.fields[name].label_from_instance = person_label
         self.fields["received_at"].input_formats = ["%Y-%m-%dT%H:%M"]
         self.fields["description"].error_messages["required"] = ERR_NO_DESCRIPTION
         if not self.is_bound:
@@ -266,5 +272,6 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["handler"].label_from_instance = person_label
         if queryset is not None:
             self.fields["cases"].queryset = queryset
