@@ -128,6 +128,46 @@ class IntakeForm(_Crispy, forms.ModelForm):
         return data
 
 
+class CaseEditForm(_Crispy, forms.ModelForm):
+    """Details staff correct while handling; the workflow fields stay out."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "subject",
+            "category",
+            "service",
+            "severity",
+            "priority",
+            "safety_related",
+            "org_unit",
+            "handler",
+            "subject_employee",
+            "confidential",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "language",
+            "remedy_sought",
+            "remedy_type",
+            "claimed_amount",
+            "purchase_date",
+            "guarantee_reference",
+        ]
+        widgets = {
+            "purchase_date": forms.DateInput(attrs={"type": "date"}),
+            "remedy_sought": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
+        self.fields["category"].queryset = Category.objects.select_related("parent")
+        for name in ("handler", "subject_employee"):
+            self.fields[name].queryset = _staff_users()
+            self.fields[name].label_from_instance = person_label
+
+
 class DecisionForm(_Crispy, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[("", "—"), *Case.Outcome.choices]

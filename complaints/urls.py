@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/assign/", views.case_assign, name="case-assign"),
     path("customers/lookup/", views.customer_lookup, name="customer-lookup"),
     path("cases/<str:reference>/", views.case_detail, name="case-detail"),
+    path("cases/<str:reference>/edit/", views.case_update, name="case-update"),
     path(
         "cases/<str:reference>/do/<slug:action>/",
         views.case_action,

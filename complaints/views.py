@@ -27,6 +27,7 @@ from .attachments import attachment_add
 from .filters import CaseFilter
 from .forms import (
     AssignForm,
+    CaseEditForm,
     CommentForm,
     DecisionForm,
     DelayForm,
@@ -309,6 +310,25 @@ def _handle(
         if done:
             messages.success(request, done)
     return redirect(case)
+
+
+ERR_CLOSED_IS_LOCKED = _("A closed case is locked; reopen it with a reason first.")
+
+
+@require_perm("complaints.handle_case")
+def case_update(request: HttpRequest, reference: str) -> HttpResponse:
+    case = get_case_for_user(request.user, reference, write=True)
+    if case.is_closed:
+        messages.error(request, ERR_CLOSED_IS_LOCKED)
+        return redirect(case)
+    form = CaseEditForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        case = form.save(commit=False)
+        case._history_user = request.user
+        case.save()
+        messages.success(request, _("Case details saved."))
+        return redirect(case)
+    return render(request, "complaints/case_edit.html", {"form": form, "case": case})
 
 
 @require_POST

@@ -239,3 +239,55 @@ def test_pdf_attachment_is_stored_and_served_only_to_those_who_see_the_case(
     url = attachment.get_absolute_url()
     assert client_for(staff).get(url).status_code == 200
     assert client_for(outsider).get(url).status_code == 403
+
+
+def test_staff_correct_case_details_and_history_shows_it(client_for, staff, unit):
+    case = register_case(org_unit=unit, subject="Old subject")
+    client = client_for(staff)
+    url = reverse("complaints:case-update", args=[case.reference])
+    response = client.post(
+        url,
+        {
+            "subject": "Bill doubled",
+            "severity": "high",
+            "priority": "high",
+            "org_unit": unit.pk,
+            "language": "et",
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.subject, case.severity) == ("Bill doubled", "high")
+    html = client.get(case.get_absolute_url()).content.decode()
+    assert "<del>Old subject</del>" in html
+
+
+def test_handler_cannot_be_the_employee_the_case_is_about(client_for, staff, unit):
+    case = register_case(org_unit=unit)
+    response = client_for(staff).post(
+        reverse("complaints:case-update", args=[case.reference]),
+        {
+            "severity": "medium",
+            "priority": "normal",
+            "org_unit": unit.pk,
+            "language": "et",
+            "handler": staff.pk,
+            "subject_employee": staff.pk,
+        },
+    )
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.handler is None
+
+
+def test_closed_case_is_locked_for_edits(client_for, staff, unit):
+    from complaints import services
+
+    case = register_case(org_unit=unit)
+    services.case_transition(
+        case=case, action="not_a_complaint", by=staff, comment="question"
+    )
+    response = client_for(staff).get(
+        reverse("complaints:case-update", args=[case.reference]), follow=True
+    )
+    assert "A closed case is locked" in response.content.decode()
