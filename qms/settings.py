@@ -239,6 +239,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "qms.tasks.documents_apply_effective_dates",
         "schedule": 60 * 60,
     },
+    # Does nothing while COMPLAINTS_MAIL_URL is empty.
+    "complaints-fetch-mail": {
+        "task": "complaints.tasks.fetch_complaint_mail",
+        "schedule": 5 * 60,
+    },
 }
 
 LOGGING = {
