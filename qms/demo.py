@@ -245,13 +245,13 @@ def _reference_data(ctx: DemoContext) -> None:
         ctx.count("closure days", created)
 
 
-def _customers(ctx: DemoContext) -> None:
+def customer_specs(segments: dict[str, Segment]) -> list[tuple[Customer, list]]:
+    """The demo customers (unsaved) with their segments. Pure: the same list on
+    every call, whatever the database holds."""
     rng = random.Random(SEED)  # own stream: the same customers on every run
-    existing = set(Customer.objects.values_list("reference", flat=True))
-    new, memberships = [], []
-    segment_list = list(ctx.segments.values())
+    segment_list = list(segments.values())
+    specs = []
     for number in range(1, CUSTOMER_COUNT + 1):
-        reference = f"C-{number:06d}"
         is_org = rng.random() < 0.2
         if is_org:
             name = f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_KINDS)} OÜ"
@@ -277,15 +277,13 @@ def _customers(ctx: DemoContext) -> None:
             if last.endswith(("ov", "ova", "ev"))
             else rng.choices(["et", "en"], weights=[95, 5])[0]
         )
-        segments = [ctx.segments["business"] if is_org else ctx.segments["households"]]
+        chosen = [segments["business"] if is_org else segments["households"]]
         if rng.random() < 0.15:
-            segments.append(ctx.segments["new"])
+            chosen.append(segments["new"])
         if is_org and rng.random() < 0.3:
-            segments = [rng.choice(segment_list[2:4])]
-        if reference in existing:
-            continue
+            chosen = [rng.choice(segment_list[2:4])]
         customer = Customer(
-            reference=reference,
+            reference=f"C-{number:06d}",
             kind=Customer.Kind.ORGANISATION if is_org else Customer.Kind.PERSON,
             name=name,
             registry_code=registry,
@@ -298,8 +296,18 @@ def _customers(ctx: DemoContext) -> None:
             consent_surveys=rng.random() < 0.7,
             consent_updated_at=timezone.now(),
         )
-        new.append(customer)
-        memberships.append((reference, segments))
+        specs.append((customer, chosen))
+    return specs
+
+
+def _customers(ctx: DemoContext) -> None:
+    existing = set(Customer.objects.values_list("reference", flat=True))
+    specs = [
+        (c, segs)
+        for c, segs in customer_specs(ctx.segments)
+        if c.reference not in existing
+    ]
+    new = [customer for customer, _segments in specs]
     if new:
         bulk_create_with_history(new, Customer, batch_size=500)
         by_ref = dict(
@@ -309,8 +317,8 @@ def _customers(ctx: DemoContext) -> None:
         )
         Through = Customer.segments.through
         Through.objects.bulk_create(
-            Through(customer_id=by_ref[ref], segment_id=s.pk)
-            for ref, segments in memberships
+            Through(customer_id=by_ref[c.reference], segment_id=s.pk)
+            for c, segments in specs
             for s in segments
         )
     ctx.count("customers", len(new))
