@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints and disputes")
+
+    def ready(self) -> None:
+        from complaints.measures import register_all
+
+        register_all()

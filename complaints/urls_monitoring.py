@@ -1,3 +1,9 @@
-"""Filled in by the complaints issue."""
+"""Monitoring of the complaints area, under /complaints/monitoring/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from complaints import views_monitoring
+
+urlpatterns = [
+    path("", views_monitoring.monitoring_page, name="monitoring"),
+]

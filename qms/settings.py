@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -206,6 +207,9 @@ HOLIDAYS_SUBDIVISION = env.str("HOLIDAYS_SUBDIVISION", default="") or None
 WORKING_HOURS_START = env.str("WORKING_HOURS_START", default="09:00")
 WORKING_HOURS_END = env.str("WORKING_HOURS_END", default="17:00")
 
+# The site's public address, for links in e-mails sent outside a request.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 # Complaints: intake mailbox (imaps://user:pass@host/INBOX or maildir:///path),
 # attachment limits, and how soon before a deadline handlers are reminded.
 COMPLAINTS_MAIL_URL = env.str("COMPLAINTS_MAIL_URL", default="")
@@ -234,10 +238,16 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Task modules not named tasks.py, which autodiscovery would miss.
+CELERY_IMPORTS = ["complaints.tasks_reminders"]
 CELERY_BEAT_SCHEDULE = {
     "documents-apply-effective-dates": {
         "task": "qms.tasks.documents_apply_effective_dates",
         "schedule": 60 * 60,
+    },
+    "complaints-reminders": {
+        "task": "complaints.tasks_reminders.send_complaint_reminders",
+        "schedule": crontab(hour=7, minute=30),
     },
     # Does nothing while COMPLAINTS_MAIL_URL is empty.
     "complaints-fetch-mail": {

@@ -1,0 +1,95 @@
+"""The complaints demo data: a believable two years with one planted signal."""
+
+import re
+from collections import defaultdict
+
+import pytest
+from django.utils import timezone
+
+from complaints import demo as complaints_demo
+from complaints import measures
+from complaints.models import Case, CaseSequence, Category, Transition
+from qms import demo, statistics
+
+pytestmark = pytest.mark.django_db
+
+Status = Case.Status
+
+
+@pytest.fixture
+def seeded():
+    ctx = demo.seed()
+    complaints_demo.seed(ctx)
+    return ctx
+
+
+def test_the_planted_spike_is_flagged_by_the_u_chart(seeded):
+    spike = Category.objects.get(code=complaints_demo.SPIKE_CATEGORY)
+    today = timezone.localdate()
+    start = complaints_demo._months_before(today, complaints_demo.MONTHS - 1)
+    end = today.replace(day=1)  # complete months only
+    rate = measures.CASES_PER_1000
+    points = rate.points(start, end, period="month", filters={"category": spike})
+    chart = rate.control_chart(points)
+    flagged = {
+        points[s.index].start
+        for s in chart.signals
+        if s.rule == statistics.RULE_OUTSIDE_LIMITS and s.side == statistics.ABOVE
+    }
+    assert flagged == {complaints_demo.SPIKE_MONTH}
+
+
+# One seed per test keeps each under a few seconds; the checks below share one.
+def test_seed_makes_consistent_cases_once(seeded):
+    assert 3000 <= seeded.created["cases"] == Case.objects.count() <= 4500
+    assert seeded.created["case categories"] == 21
+    _cases_follow_the_workflow()
+    _references_continue_the_yearly_sequences()
+    again = demo.DemoContext(rng=seeded.rng, users=seeded.users, units=seeded.units)
+    complaints_demo.seed(again)
+    assert again.created == {}
+    assert Case.objects.count() == seeded.created["cases"]
+
+
+def _cases_follow_the_workflow():
+    cases = list(Case.objects.select_related("origin"))
+    assert {case.kind for case in cases} == set(Case.Kind.values)
+    assert any(case.reopen_count for case in cases)
+    assert Case.objects.overdue(timezone.now()).exists()
+    assert Case.objects.filter(remedy_cost__gt=0).exists()
+    last_status, first_action = {}, {}
+    for case_id, action, to_status in Transition.objects.order_by(
+        "at", "pk"
+    ).values_list("case_id", "action", "to_status"):
+        first_action.setdefault(case_id, action)
+        last_status[case_id] = to_status
+    for case in cases:
+        assert first_action[case.pk] == "register"
+        assert last_status[case.pk] == case.status, case.reference
+        assert (case.status == Status.CLOSED) == (case.closed_at is not None)
+        assert (case.status == Status.CLOSED) == bool(case.closure_reason)
+        steps = [
+            case.received_at,
+            case.acknowledged_at,
+            case.decided_at,
+            case.communicated_at,
+        ]
+        known = [moment for moment in steps if moment is not None]
+        assert known == sorted(known), case.reference
+        if case.outcome and case.outcome != Case.Outcome.UPHELD:
+            assert case.decision_reasons
+        if case.kind == Case.Kind.DISPUTE:
+            assert case.origin.closure_reason == Case.ClosureReason.ESCALATED
+
+
+def _references_continue_the_yearly_sequences():
+    numbers = defaultdict(list)
+    for reference in Case.objects.order_by("received_at", "reference").values_list(
+        "reference", flat=True
+    ):
+        year, number = re.fullmatch(r"K-(\d{4})-(\d{6})", reference).groups()
+        numbers[int(year)].append(int(number))
+    for year, used in numbers.items():
+        # Without gaps, in order of receipt, and the sequence goes on from there.
+        assert used == list(range(1, len(used) + 1))
+        assert CaseSequence.objects.get(year=year).last == len(used)
