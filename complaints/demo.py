@@ -30,7 +30,7 @@ from simple_history.utils import bulk_create_with_history
 from qms.calendar import WorkingCalendar, get_calendar
 from qms.models import Channel, Customer
 
-from . import deadlines
+from . import deadlines, services
 from .models import Case, CaseSequence, Category, DeadlineRule, Message, Transition
 
 SEED = 2026
@@ -417,21 +417,9 @@ class _Builder:
             origin.handler,
             "Consumer Disputes Committee",
         )
-        dispute = Case(
-            kind=Kind.DISPUTE,
+        dispute = services.dispute_draft(
+            origin,
             received_at=at,
-            channel=origin.channel,
-            customer=origin.customer,
-            contact_name=origin.contact_name,
-            contact_email=origin.contact_email,
-            contact_phone=origin.contact_phone,
-            language=origin.language,
-            service=origin.service,
-            category=origin.category,
-            org_unit=origin.org_unit,
-            handler=origin.handler,
-            subject=origin.subject,
-            description=origin.description,
             body=Case.Body.CONSUMER_COMMITTEE,
             body_name="Consumer Disputes Committee",
             body_reference=f"TVK-{self.rng.randrange(1000, 9999)}",

@@ -274,6 +274,31 @@ def case_transition(
     return case
 
 
+# What a dispute takes over from the case it grew from.
+INHERITED_BY_DISPUTE = (
+    "channel",
+    "customer",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "language",
+    "service",
+    "category",
+    "org_unit",
+    "handler",
+    "subject_employee",
+    "confidential",
+    "subject",
+)
+
+
+def dispute_draft(origin: Case, **fields) -> Case:
+    """An unsaved dispute case carrying ``origin``'s parties and subject."""
+    values = {name: getattr(origin, name) for name in INHERITED_BY_DISPUTE}
+    values["description"] = fields.pop("description", "") or origin.description
+    return Case(kind=Kind.DISPUTE, origin=origin, **values, **fields)
+
+
 def case_open_dispute(
     *, origin: Case, by: AbstractBaseUser | None, **dispute_fields
 ) -> Case:
@@ -286,25 +311,7 @@ def case_open_dispute(
             by=by,
             comment=str(dispute_fields.get("body_name") or ""),
         )
-        dispute = Case(
-            kind=Kind.DISPUTE,
-            origin=origin,
-            channel=origin.channel,
-            customer=origin.customer,
-            contact_name=origin.contact_name,
-            contact_email=origin.contact_email,
-            contact_phone=origin.contact_phone,
-            language=origin.language,
-            service=origin.service,
-            category=origin.category,
-            org_unit=origin.org_unit,
-            handler=origin.handler,
-            subject_employee=origin.subject_employee,
-            confidential=origin.confidential,
-            subject=origin.subject,
-            description=dispute_fields.pop("description", "") or origin.description,
-            **dispute_fields,
-        )
+        dispute = dispute_draft(origin, **dispute_fields)
         return case_register(case=dispute, by=by)
 
 
