@@ -52,15 +52,18 @@ class CaseQuerySet(models.QuerySet):
     def open(self) -> CaseQuerySet:
         return self.exclude(status=Case.Status.CLOSED)
 
+    def awaiting_answer(self) -> CaseQuerySet:
+        """Cases whose answer the customer is still waiting for (the response
+        deadline runs; once the decision is communicated it has been met)."""
+        return self.filter(status__in=Case.AWAITING_ANSWER, paused_since__isnull=True)
+
     def overdue(self, now: datetime.datetime) -> CaseQuerySet:
-        """Open, not paused, and past the response deadline."""
-        return self.open().filter(paused_since__isnull=True, response_due_at__lt=now)
+        """Awaiting an answer, not paused, and past the response deadline."""
+        return self.awaiting_answer().filter(response_due_at__lt=now)
 
     def due_soon(self, now: datetime.datetime, within: datetime.timedelta):
-        return self.open().filter(
-            paused_since__isnull=True,
-            response_due_at__gte=now,
-            response_due_at__lt=now + within,
+        return self.awaiting_answer().filter(
+            response_due_at__gte=now, response_due_at__lt=now + within
         )
 
 
@@ -80,6 +83,16 @@ class Case(models.Model):
         COMMUNICATED = "communicated", _("Decision communicated")
         REVIEW = "review", _("Internal review")
         CLOSED = "closed", _("Closed")
+
+    # The response deadline runs in these statuses (internal review owes the
+    # customer a new answer).
+    AWAITING_ANSWER = (
+        Status.RECEIVED,
+        Status.ACKNOWLEDGED,
+        Status.INVESTIGATING,
+        Status.DECIDED,
+        Status.REVIEW,
+    )
 
     class Severity(models.TextChoices):
         LOW = "low", _("Low")

@@ -13,7 +13,7 @@ register = template.Library()
 @register.simple_tag
 def due_state(case) -> str:
     """ "overdue", "soon", "paused" or "" for an open case's response deadline."""
-    if case.status == "closed" or case.response_due_at is None:
+    if case.status not in case.AWAITING_ANSWER or case.response_due_at is None:
         return ""
     if case.paused_since:
         return "paused"

@@ -111,3 +111,15 @@ def test_delay_notice_needs_a_later_date_and_tells_the_customer(
     assert case.response_due_at.date() == later
     assert len(mailoutbox) == 1
     assert "Waiting for the lab" in mailoutbox[0].body
+
+
+def test_communicated_case_is_no_longer_overdue():
+    case = register_case()
+    case = services.case_transition(case=case, action="accept", by=None)
+    case = services.case_transition(
+        case=case, action="decide", by=None, outcome=Case.Outcome.UPHELD
+    )
+    later = case.response_due_at + datetime.timedelta(days=30)
+    assert Case.objects.overdue(later).filter(pk=case.pk).exists()
+    services.case_transition(case=case, action="communicate", by=None)
+    assert not Case.objects.overdue(later).filter(pk=case.pk).exists()
