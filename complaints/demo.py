@@ -223,21 +223,11 @@ class _Builder:
             case.customer_reaction = ""
         if action == "communicate":
             case.communicated_at = at
-        reaction = {
-            "customer_accepts": Case.Reaction.ACCEPTS,
-            "no_reply": Case.Reaction.NO_REPLY,
-            "customer_rejects": Case.Reaction.REJECTS,
-            "escalate": Case.Reaction.REJECTS,
-        }.get(action)
-        if reaction:
-            case.customer_reaction = reaction
+        if action in services.REACTION_FOR_ACTION:
+            case.customer_reaction = services.REACTION_FOR_ACTION[action]
         if to == Status.CLOSED:
             case.closed_at = at
-            case.closure_reason = {
-                "not_a_complaint": Case.ClosureReason.NOT_A_COMPLAINT,
-                "record_feedback": Case.ClosureReason.FEEDBACK,
-                "escalate": Case.ClosureReason.ESCALATED,
-            }.get(action, Case.ClosureReason.RESOLVED)
+            case.closure_reason = services.CLOSURE_FOR_ACTION[action]
         if action == "reopen":
             case.closed_at = None
             case.closure_reason = ""
@@ -271,6 +261,9 @@ class _Builder:
             )
 
     def decide(self, draft: _Draft, at, *, claim: bool, favour: float = 0.0):
+        if at > self.now:
+            # Not decided yet: leave no outcome on a case still under way.
+            raise _Stop
         case = draft.case
         outcome = self.pick(
             [
