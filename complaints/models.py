@@ -369,6 +369,14 @@ class Case(models.Model):
             models.Index(fields=["handler", "-received_at"], name="case_handler_idx"),
             # Overdue / due-soon filters and the daily reminder command.
             models.Index(fields=["status", "response_due_at"], name="case_due_idx"),
+            # Work queue sorted by deadline or by priority.
+            models.Index(fields=["response_due_at", "id"], name="case_due_sort_idx"),
+            models.Index(fields=["priority", "-received_at"], name="case_priority_idx"),
+            # "My cases" and reminders: a handler's open cases by deadline.
+            models.Index(
+                fields=["handler", "status", "response_due_at"],
+                name="case_handler_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
