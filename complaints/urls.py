@@ -34,6 +34,7 @@ urlpatterns = [
         views.attachment_download,
         name="attachment",
     ),
+    path("analyses/", include("complaints.urls_rca")),
     path("import/", include("complaints.urls_import")),
     path("monitoring/", include("complaints.urls_monitoring")),
 ]

@@ -1,0 +1,3 @@
+"""Filled in by the root-cause analysis issue."""
+
+urlpatterns: list = []
