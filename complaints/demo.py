@@ -547,14 +547,17 @@ def seed(ctx) -> None:
     first_month_end = timezone.make_aware(
         datetime.datetime.combine(_months_before(today, MONTHS - 2), datetime.time())
     )
-    if Case.objects.filter(received_at__lt=first_month_end).exists():
-        return
-    with transaction.atomic():
-        categories = _categories(ctx)
-        rng = random.Random(SEED)
-        _backdate_customers(start, random.Random(SEED + 1))
-        count = _seed_cases(ctx, categories, start, today, rng)
-    ctx.count("cases", count)
+    if not Case.objects.filter(received_at__lt=first_month_end).exists():
+        with transaction.atomic():
+            categories = _categories(ctx)
+            rng = random.Random(SEED)
+            _backdate_customers(start, random.Random(SEED + 1))
+            count = _seed_cases(ctx, categories, start, today, rng)
+        ctx.count("cases", count)
+    # Root-cause analyses of the demo cases (safe to run twice on its own).
+    from complaints import demo_rca
+
+    demo_rca.seed(ctx)
 
 
 def _seed_cases(ctx, categories, start, today, rng) -> int:

@@ -1,0 +1,173 @@
+"""Pareto breakdowns of the case register and the Pareto page."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints import rca
+from complaints.models import Case, Category, RootCauseCategory
+from qms.models import Channel
+from tests.factories import OrgUnitFactory, register_case
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("complaints:pareto")
+
+
+def _cases(category, n, unit, **fields):
+    for _ in range(n):
+        register_case(category=category, org_unit=unit, **fields)
+
+
+@pytest.fixture
+def unit():
+    return OrgUnitFactory()
+
+
+@pytest.fixture
+def fifty_thirty(unit):
+    """Hand-worked example: 50/30/10/6/4 cases; 80 % is reached at the second."""
+    main = Category.objects.create(name="Water", code="t-water")
+    phone = Channel.objects.get(code="phone")
+    sizes = {"A": 50, "B": 30, "C": 10, "D": 6, "E": 4}
+    for name, n in sizes.items():
+        child = Category.objects.create(name=name, code=f"t-{name}", parent=main)
+        Case.objects.bulk_create(
+            [
+                Case(
+                    reference=f"K-T{name}{i:04d}",
+                    channel=phone,
+                    category=child,
+                    org_unit=unit,
+                    description="x",
+                )
+                for i in range(n)
+            ]
+        )
+    return sizes
+
+
+def test_pareto_by_subcategory_orders_and_cuts_at_80_percent(fifty_thirty):
+    result = rca.pareto_breakdown(Case.objects.all(), rca.BY_CATEGORY, level="sub")
+    assert [r.label for r in result.rows] == [
+        "Water / A", "Water / B", "Water / C", "Water / D", "Water / E"
+    ]  # fmt: skip
+    assert [r.value for r in result.rows] == [50, 30, 10, 6, 4]
+    assert [r.cumulative_share for r in result.rows] == pytest.approx(
+        [0.5, 0.8, 0.9, 0.96, 1.0]
+    )
+    assert [r.vital_few for r in result.rows] == [True, True, False, False, False]
+    assert result.cases == 100
+
+
+def test_pareto_cut_is_configurable(fifty_thirty):
+    result = rca.pareto_breakdown(
+        Case.objects.all(), rca.BY_CATEGORY, level="sub", cut=0.9
+    )
+    assert [r.vital_few for r in result.rows] == [True, True, True, False, False]
+
+
+def test_pareto_by_main_category_puts_uncategorised_other_last(unit):
+    big = Category.objects.create(name="Billing", code="t-billing")
+    small = Category.objects.create(name="Meters", code="t-meters")
+    sub = Category.objects.create(name="Wrong", code="t-wrong", parent=big)
+    _cases(big, 2, unit)
+    _cases(sub, 2, unit)
+    _cases(small, 1, unit)
+    _cases(None, 6, unit)
+    result = rca.pareto_breakdown(Case.objects.all(), rca.BY_CATEGORY)
+    assert [(r.label, r.value) for r in result.rows] == [
+        ("Billing", 4), ("Meters", 1), ("Other", 6)
+    ]  # fmt: skip
+    assert result.rows[-1].vital_few is False
+
+
+def test_pareto_by_root_cause_counts_cases_per_root_cause(unit):
+    training = RootCauseCategory.objects.get(code="people-training")
+    weather = RootCauseCategory.objects.get(code="environment-weather")
+    _cases(None, 3, unit, root_cause_category=weather)
+    _cases(None, 1, unit, root_cause_category=training)
+    result = rca.pareto_breakdown(Case.objects.all(), rca.BY_ROOT_CAUSE, level="sub")
+    assert [(r.label, r.value) for r in result.rows] == [
+        ("Environment / Weather", 3), ("People / Training", 1)
+    ]  # fmt: skip
+    main = rca.pareto_breakdown(Case.objects.all(), rca.BY_ROOT_CAUSE)
+    assert [r.label for r in main.rows] == ["Environment", "People"]
+
+
+def test_pareto_by_cost_sums_remedy_cost_per_category(unit):
+    cheap = Category.objects.create(name="Cheap", code="t-cheap")
+    costly = Category.objects.create(name="Costly", code="t-costly")
+    _cases(cheap, 3, unit, remedy_cost=Decimal("10.00"))
+    _cases(costly, 1, unit, remedy_cost=Decimal("100.50"))
+    _cases(costly, 2, unit)  # no remedy: not counted
+    result = rca.pareto_breakdown(Case.objects.all(), rca.BY_COST)
+    assert [(r.label, r.value) for r in result.rows] == [
+        ("Costly", 100.5), ("Cheap", 30.0)
+    ]  # fmt: skip
+    assert result.cases == 4
+
+
+def test_pareto_period_leaves_out_older_cases(unit):
+    old = timezone.now() - datetime.timedelta(days=800)
+    _cases(None, 2, unit, received_at=old)
+    _cases(None, 1, unit)
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=30)
+    cases = rca.in_period(Case.objects.all(), start, today + datetime.timedelta(1))
+    assert cases.count() == 1
+
+
+# --------------------------------------------------------------------------
+# The page
+# --------------------------------------------------------------------------
+
+
+def test_pareto_page_shows_tables_and_charts(client_for, quality_manager, unit):
+    category = Category.objects.create(name="Billing", code="t-billing")
+    last_month = timezone.now() - datetime.timedelta(days=35)
+    _cases(category, 3, unit, received_at=last_month)
+    response = client_for(quality_manager).get(URL)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Billing" in body
+    assert "vital few" in body
+    assert "<svg" in body
+
+
+def test_pareto_page_is_scoped_to_visible_cases(client_for, service_staff, unit):
+    category = Category.objects.create(name="Secret unit topic", code="t-secret")
+    last_month = timezone.now() - datetime.timedelta(days=35)
+    _cases(category, 2, unit, received_at=last_month)  # staff has no unit
+    response = client_for(service_staff).get(URL)
+    assert response.status_code == 200
+    assert [s["breakdown"].cases for s in response.context["sections"]] == [0, 0, 0]
+
+
+def test_pareto_page_access(client, client_for, executive, outsider):
+    assert client_for(executive).get(URL).status_code == 200
+    assert client_for(outsider).get(URL).status_code == 403
+
+
+def test_pareto_page_anonymous_is_sent_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert "login" in response.url
+
+
+def test_pareto_page_query_budget(
+    client_for, quality_manager, unit, django_assert_max_num_queries
+):
+    category = Category.objects.create(name="Billing", code="t-billing")
+    last_month = timezone.now() - datetime.timedelta(days=35)
+    _cases(category, 5, unit, received_at=last_month)
+    client = client_for(quality_manager)
+    # session + user + permissions (3), three grouped Pareto queries (3),
+    # the filter form's channel / category / unit choices (3), layout and
+    # context processors (a few); constant whatever the number of cases.
+    with django_assert_max_num_queries(16):
+        response = client.get(URL, {"level": "sub", "cut": 70})
+    assert response.status_code == 200
