@@ -59,7 +59,7 @@ from qms.models import Customer, OrgUnit
 from qms.statistics import ControlChart, p_chart, u_chart
 
 from .models import Case
-from .selectors import user_unit_ids
+from .selectors import scope_q
 
 Kind = Case.Kind
 HANDLED_KINDS = (Kind.COMPLAINT, Kind.CLAIM, Kind.DISPUTE)
@@ -105,7 +105,7 @@ class Filters:
 
 def monitoring_scope(user) -> QuerySet[Case]:
     """The cases whose figures ``user`` may see: every unit's with
-    ``view_all_cases``, else their unit's and those they handle.
+    ``view_all_cases``, else those of :func:`~complaints.selectors.scope_q`.
 
     Unlike :func:`~complaints.selectors.cases_visible_to`, confidential cases
     are counted: a count discloses nothing about a case, and leaving them out
@@ -114,10 +114,10 @@ def monitoring_scope(user) -> QuerySet[Case]:
     """
     if not user.has_perm("complaints.view_case"):
         return Case.objects.none()
-    cases = Case.objects.all()
-    if not user.has_perm("complaints.view_all_cases"):
-        cases = cases.filter(Q(org_unit_id__in=user_unit_ids(user)) | Q(handler=user))
-    return cases
+    scope = scope_q(user)
+    if scope is None:
+        return Case.objects.all()
+    return Case.objects.filter(pk__in=Case.objects.filter(scope).values("pk"))
 
 
 def apply_filters(cases: QuerySet[Case], filters: Filters) -> QuerySet[Case]:

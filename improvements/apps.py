@@ -1,3 +1,6 @@
+"""The shared improvement system: proposals, CAPA plans, actions and
+effectiveness checks that every area feeds."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -44,7 +44,7 @@ AREA_NAV = [
     NavItem(
         Area.IMPROVEMENTS.label,
         "improvements:home",
-        "qms.view_document",
+        "improvements.view_plan",
         Area.IMPROVEMENTS,
     ),
     NavItem(Area.REPORTS.label, "reports:home", "qms.view_document", Area.REPORTS),

@@ -249,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks_reminders.send_complaint_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    "improvements-reminders": {
+        "task": "improvements.tasks.send_improvement_reminders",
+        "schedule": crontab(hour=7, minute=45),
+    },
     # Does nothing while COMPLAINTS_MAIL_URL is empty.
     "complaints-fetch-mail": {
         "task": "complaints.tasks.fetch_complaint_mail",

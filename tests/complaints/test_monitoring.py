@@ -327,7 +327,7 @@ def test_page_shows_the_figures_to_readers(
     assert "66.7" in html  # April: 2 of 3 acknowledged on time
 
 
-@pytest.mark.parametrize("persona", ["outsider", "process_owner"])
+@pytest.mark.parametrize("persona", ["outsider"])
 def test_page_refuses_others(request, client_for, persona):
     user = request.getfixturevalue(persona)
     assert client_for(user).get(URL).status_code == 403

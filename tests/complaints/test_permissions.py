@@ -82,13 +82,42 @@ def test_subject_employee_cannot_act_on_the_case(client_for, staff, units):
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("persona", ["process_owner", "outsider"])
-def test_roles_without_case_access_get_403(request, client_for, persona, units):
-    user = request.getfixturevalue(persona)
+def test_outsider_gets_403(client_for, outsider, units):
     case = register_case(org_unit=units["other"])
-    client = client_for(user)
+    client = client_for(outsider)
     assert client.get(reverse("complaints:case-list")).status_code == 403
     assert client.get(case.get_absolute_url()).status_code == 403
+
+
+def test_process_owner_reads_only_cases_their_improvements_act_on(
+    client_for, process_owner, quality_manager, units
+):
+    from improvements import services as improvements
+    from improvements.models import Plan
+
+    linked = register_case(org_unit=units["other"], subject="Linked")
+    via_analysis = register_case(org_unit=units["other"], subject="Analysed")
+    other = register_case(org_unit=units["other"], subject="Other")
+    from complaints.models import RootCauseAnalysis
+
+    analysis = RootCauseAnalysis.objects.create(title="Spike", lead=quality_manager)
+    analysis.cases.add(via_analysis)
+    improvements.plan_create(
+        title="Fix",
+        problem="Brown water",
+        owner=process_owner,
+        by=quality_manager,
+        plan_type=Plan.Type.CORRECTIVE,
+        origins=[linked, analysis],
+    )
+    client = client_for(process_owner)
+    queue = client.get(reverse("complaints:case-list"))
+    assert {c.subject for c in queue.context["page"]} == {"Linked", "Analysed"}
+    assert client.get(linked.get_absolute_url()).status_code == 200
+    assert client.get(other.get_absolute_url()).status_code == 404
+    html = client.get(linked.get_absolute_url()).content.decode()
+    assert "Next steps" not in html  # reads, does not handle
+    assert "Improvement plans raised from here" in html
 
 
 def test_missing_case_is_404(client_for, quality_manager):
