@@ -117,3 +117,45 @@ def status_class(status: str) -> str:
         "approved": "text-bg-success",
         "superseded": "text-bg-light border",
     }.get(status, "text-bg-secondary")
+
+
+@register.filter
+def p_value(value) -> str:
+    """A p-value as a reader expects it: four decimals, tiny ones as < 0.0001."""
+    if value is None or value == "":
+        return "—"
+    value = float(value)
+    if value < 0.0001:
+        return "< 0.0001"
+    return formats.number_format(value, 4)
+
+
+_METHOD_LABELS = {
+    "two_proportion_z": _("two-proportion z-test"),
+    "fisher_exact": _("Fisher's exact test"),
+    "welch_t": _("Welch's t-test"),
+    "chi_square": _("chi-square test"),
+    "chi_square_goodness_of_fit": _("chi-square goodness-of-fit test"),
+    "mann_whitney_normal": _("Mann-Whitney test"),
+    "nps_difference_z": _("z-test for the NPS difference"),
+    "poisson_conditional_binomial": _("exact Poisson rate comparison"),
+    "small_expected_counts": _("small counts: read with care"),
+    "no_variation": _("no variation in the data"),
+}
+
+
+@register.filter
+def method_label(key: str) -> str:
+    """The readable name of a statistical method or warning key."""
+    return _METHOD_LABELS.get(key, key)
+
+
+@register.filter
+def measure_label(key: str) -> str:
+    """The label of a registered measure, or the key if it is unknown."""
+    from qms import measures
+
+    try:
+        return measures.get(key).label
+    except KeyError:
+        return key

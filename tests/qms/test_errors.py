@@ -16,3 +16,13 @@ def test_500_page_renders_without_request_context():
     html = render_to_string("500.html")
     assert "Something went wrong on our side" in html
     assert "<main" in html
+
+
+def test_p_values_and_methods_read_as_words():
+    from qms.templatetags.qms_tags import measure_label, method_label, p_value
+
+    assert p_value(0.0000001) == "< 0.0001"
+    assert p_value(0.03125) == "0.0312"
+    assert p_value(None) == "—"
+    assert method_label("welch_t") == "Welch's t-test"
+    assert measure_label("no.such.measure") == "no.such.measure"
