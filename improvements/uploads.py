@@ -1,47 +1,5 @@
-"""Evidence files are checked by content, like the complaints attachments
-(same settings), without importing the complaints app."""
+"""Evidence files are checked by content with the shared upload rules."""
 
-from __future__ import annotations
+from qms.uploads import validate_upload as validate_evidence
 
-import filetype
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext_lazy as _
-
-ERR_TOO_LARGE = _("The file is larger than %(limit)s MB.")
-ERR_TYPE_NOT_ALLOWED = _("Files of this type cannot be attached (detected: %(type)s).")
-ERR_EMPTY = _("The file is empty.")
-
-SNIFF_BYTES = 8192
-
-
-def _detect(head: bytes) -> str:
-    kind = filetype.guess(head)
-    if kind is not None:
-        return kind.mime
-    if b"\x00" not in head:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as error:
-            # A multi-byte character cut at the end of the sample is still text.
-            if error.start < len(head) - 4:
-                return "application/octet-stream"
-        return "text/plain"
-    return "application/octet-stream"
-
-
-def validate_evidence(upload: UploadedFile) -> str:
-    """Check size and content type; return the detected type."""
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if upload.size == 0:
-        raise ValidationError(ERR_EMPTY)
-    if upload.size > limit:
-        raise ValidationError(ERR_TOO_LARGE % {"limit": round(limit / 1024 / 1024, 1)})
-    upload.seek(0)
-    head = upload.read(SNIFF_BYTES)
-    upload.seek(0)
-    detected = _detect(head)
-    if detected not in settings.ATTACHMENT_ALLOWED_TYPES:
-        raise ValidationError(ERR_TYPE_NOT_ALLOWED % {"type": detected})
-    return detected
+__all__ = ["validate_evidence"]

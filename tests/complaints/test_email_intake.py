@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from complaints import intake_email
-from complaints.attachments import ERR_TYPE_NOT_ALLOWED
 from complaints.intake_email import fetch_mail
 from complaints.models import Case, Message
 from complaints.tasks import fetch_complaint_mail
+from qms.uploads import ERR_TYPE_NOT_ALLOWED
 from tests.factories import CustomerFactory, OrgUnitFactory
 
 pytestmark = pytest.mark.django_db

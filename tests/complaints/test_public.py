@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from complaints import public, services
-from complaints.attachments import ERR_TYPE_NOT_ALLOWED
 from complaints.models import Case, Message
+from qms.uploads import ERR_TYPE_NOT_ALLOWED
 from tests.factories import OrgUnitFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
