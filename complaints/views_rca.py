@@ -486,6 +486,7 @@ def pareto(request: HttpRequest) -> HttpResponse:
             "start": start,
             "last_month": _add_months(end, -1),
             "cut": cut,
+            "cut_label": f"{round(cut * 100)} %",
             "sections": sections,
         },
     )
