@@ -171,3 +171,9 @@ def test_pareto_page_query_budget(
     with django_assert_max_num_queries(16):
         response = client.get(URL, {"level": "sub", "cut": 70})
     assert response.status_code == 200
+
+
+def test_pareto_page_states_the_cut_as_a_percentage(client_for, quality_manager):
+    client = client_for(quality_manager)
+    assert "cut-off at 80 %" in client.get(URL).content.decode()
+    assert "cut-off at 90 %" in client.get(URL, {"cut": 90}).content.decode()
