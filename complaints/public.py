@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from qms.access import public
+from qms.forms import apply_validation_error
 from qms.models import Channel, Language, Service
 
 from . import services
@@ -289,14 +290,6 @@ def submit_public_case(
     return case
 
 
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 # --- Views -------------------------------------------------------------------
 
 
@@ -320,7 +313,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
                     link_for=lambda c: status_url(request, c),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 return redirect(
                     "complaints_public:case-thanks", case.reference, case.public_token

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from qms import selectors as core_selectors
 from qms.access import require_perm
 from qms.areas import Area
+from qms.forms import apply_validation_error
 from qms.models import Customer
 from qms.services import customer_save
 
@@ -207,8 +208,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
                     send_acknowledgement=data["send_acknowledgement"],
                 )
         except ValidationError as error:
-            for field, errors in getattr(error, "error_dict", {None: error}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request, _("Case %(ref)s registered.") % {"ref": case.reference}

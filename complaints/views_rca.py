@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from qms import charts
 from qms.access import require_perm
+from qms.forms import apply_validation_error
 
 from . import rca
 from .fishbone import fishbone_svg
@@ -36,14 +37,6 @@ PAGE_SIZE = 25
 VIEW = "complaints.view_rootcauseanalysis"
 ADD = "complaints.add_rootcauseanalysis"
 CHANGE = "complaints.change_rootcauseanalysis"
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --------------------------------------------------------------------------
@@ -91,7 +84,7 @@ def analysis_create(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Root-cause analysis started."))
                 return redirect(analysis)
@@ -170,7 +163,7 @@ def analysis_update(request: HttpRequest, pk: int) -> HttpResponse:
                     **fields,
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Analysis saved."))
                 return redirect(analysis)
@@ -201,7 +194,7 @@ def analysis_conclude(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             analysis.refresh_from_db()
-            _form_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Analysis concluded."))
             if updated:
@@ -272,7 +265,7 @@ def whystep_update(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
             try:
                 rca.why_step_update(step=step, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Step saved."))
                 return _detail(step.analysis, "five-whys")
@@ -351,7 +344,7 @@ def cause_update(request: HttpRequest, pk: int, cause_pk: int) -> HttpResponse:
             try:
                 rca.cause_update(cause=cause, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Cause saved."))
                 return _detail(cause.analysis, "ishikawa")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from qms import charts, measures
 from qms.access import require_perm
 from qms.areas import Area
+from qms.forms import apply_validation_error
 from qms.selectors import process_description
 
 from . import origins, selectors, services
@@ -55,14 +56,6 @@ def can_edit_action(user, action: Action) -> bool:
         or action.plan.owner_id == user.pk
         or user.has_perm("improvements.manage_plan")
     )
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --------------------------------------------------------------------------
@@ -198,7 +191,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The decision was recorded and sent."))
             return redirect(proposal)
@@ -283,7 +276,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 origins=[origin] if origin is not None else [],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The plan was created."))
             return redirect(plan)
@@ -423,7 +416,7 @@ def plan_criterion(request: HttpRequest, pk: int) -> HttpResponse:
                 follow_up_days=data["follow_up_days"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The effectiveness criterion was fixed."))
             return redirect(plan)
@@ -541,7 +534,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
                 action_type=data["type"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The action was added."))
             return redirect(plan)
@@ -574,7 +567,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 evidence_file=form.cleaned_data["evidence_file"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The action was saved."))
             return redirect(action.plan)

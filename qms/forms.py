@@ -2,6 +2,7 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from qms.models import Customer, Document, DocumentVersion, Segment
@@ -111,3 +112,13 @@ class ApproveForm(CommentForm):
         help_text=_("Until then the current version stays in force."),
     )
     field_order = ["effective_from", "comment"]
+
+
+def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: field errors on their
+    fields (when the form has them), everything else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -17,20 +17,18 @@ from qms import selectors, services
 from qms.access import public, require_perm
 from qms.areas import AREA_NAV, Area
 from qms.filters import CustomerFilter
-from qms.forms import ApproveForm, CommentForm, CustomerForm, DocumentForm, VersionForm
+from qms.forms import (
+    ApproveForm,
+    CommentForm,
+    CustomerForm,
+    DocumentForm,
+    VersionForm,
+    apply_validation_error,
+)
 from qms.models import Customer, Document, DocumentVersion
 from qms.roles import ROLE_LABELS
 
 PAGE_SIZE = 25
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form it came from."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -105,7 +103,7 @@ def _customer_form(request: HttpRequest, customer: Customer) -> HttpResponse:
                 segments=form.cleaned_data["segments"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request, _("Customer %(name)s saved.") % {"name": customer}
@@ -170,7 +168,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
                 body=data["body"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Document created as a draft."))
             return redirect(document)
@@ -247,7 +245,7 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
                 document=document, author=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request, _("Draft version %(n)s started.") % {"n": version.number}
@@ -269,7 +267,7 @@ def version_update(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         try:
             services.version_update_draft(version=version, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Draft saved."))
             return redirect(version)
