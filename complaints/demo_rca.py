@@ -8,6 +8,7 @@ when the spike analysis exists already.
 from __future__ import annotations
 
 import datetime
+import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -93,7 +94,56 @@ def seed(ctx) -> None:
     with transaction.atomic():
         _spike_analysis(lead, team)
         _open_analysis(lead, team)
+        _categorise_closed_cases(random.Random(2026))
     ctx.count("root-cause analyses", 2)
+
+
+# Which root causes each kind of case usually has (weights), so that the
+# Pareto by root cause has something to show beyond the analysed spike.
+ROOT_CAUSES_BY_CATEGORY = {
+    "billing-wrong-amount": {"measurement-estimated-reading": 5,
+                             "information-wrong-data": 3, "systems-it-fault": 2},
+    "billing-payment-not-registered": {"systems-it-fault": 6,
+                                       "information-wrong-data": 4},
+    "billing-late-invoice": {"systems-it-fault": 5, "people-workload": 5},
+    "metering-reading-error": {"measurement-estimated-reading": 7,
+                               "people-training": 3},
+    "metering-meter-fault": {"systems-meter-fault": 1},
+    "service-rude-staff": {"people-training": 6, "people-workload": 4},
+    "service-no-answer": {"people-workload": 7, "methods-missing-procedure": 3},
+    "service-wrong-information": {"information-unclear-letter": 4,
+                                  "people-training": 3,
+                                  "methods-unclear-procedure": 3},
+    "water-taste-smell": {"environment-weather": 5, "methods-missing-procedure": 5},
+    "water-pressure": {"environment-weather": 4,
+                       "environment-third-party-works": 6},
+    "connections-delay": {"people-workload": 5, "methods-unclear-procedure": 5},
+    "connections-cost": {"information-unclear-letter": 1},
+    "portal-login": {"systems-it-fault": 1},
+    "portal-errors": {"systems-it-fault": 1},
+}  # fmt: skip
+
+
+def _categorise_closed_cases(rng: random.Random) -> None:
+    """Give most upheld closed cases a root-cause category, as handlers would on
+    closing them. One UPDATE per root-cause category."""
+    codes = {c.code: c.pk for c in RootCauseCategory.objects.all()}
+    eligible = Case.objects.filter(
+        status=Case.Status.CLOSED,
+        root_cause_category__isnull=True,
+        outcome__in=[Case.Outcome.UPHELD, Case.Outcome.PARTLY],
+        category__code__in=ROOT_CAUSES_BY_CATEGORY,
+    ).values_list("pk", "category__code")
+    chosen: dict[int, list[int]] = {}
+    for pk, category in eligible.order_by("pk"):
+        if rng.random() < 0.3:
+            continue  # not every closed case gets analysed
+        weights = ROOT_CAUSES_BY_CATEGORY[category]
+        code = rng.choices(list(weights), weights=list(weights.values()))[0]
+        if code in codes:
+            chosen.setdefault(codes[code], []).append(pk)
+    for root_cause, pks in chosen.items():
+        Case.objects.filter(pk__in=pks).update(root_cause_category_id=root_cause)
 
 
 def _spike_analysis(lead, team) -> RootCauseAnalysis:
