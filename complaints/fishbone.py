@@ -13,20 +13,15 @@ circle; rejected causes a dotted grey line and a cross.
 
 from __future__ import annotations
 
-import hashlib
-import io
-import re
 import textwrap
-import threading
 from collections.abc import Mapping, Sequence
-from xml.sax.saxutils import escape, quoteattr
 
 import matplotlib
 from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from qms.charts import BLACK, BLUE, GREEN, GREY
+from qms.charts import BLACK, BLUE, GREEN, GREY, render_figure
 
 __all__ = ["CONFIRMED", "HYPOTHESIS", "REJECTED", "fishbone_svg"]
 
@@ -44,18 +39,8 @@ STYLES = {
 # (cause text, status, [(sub-cause text, status), ...])
 Cause = tuple[str, str, Sequence[tuple[str, str]]]
 
-_RC = {
-    "svg.fonttype": "none",
-    "svg.hashsalt": "qms-fishbone",
-    "font.family": "DejaVu Sans",
-    "font.size": 8,
-}
-_LOCK = threading.Lock()
-_PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
-_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
-_ROOT = re.compile(r"<svg\b[^>]*>")
-_ID = re.compile(r'\bid="([^"]+)"')
-_REFERENCE = re.compile(r'(url\(#|xlink:href="#|\bhref="#)([^)"]+)')
+# Fishbone labels are denser than chart labels.
+_FONT = {"font.size": 8}
 
 ROW = 1.0  # height of one text row, in data units
 SUB_ROW = 0.8
@@ -74,33 +59,6 @@ def _wrap(text: str, width: int = LABEL_WIDTH) -> str:
 
 def _rows(causes: Sequence[Cause]) -> float:
     return sum(ROW + SUB_ROW * len(subs) for _text, _status, subs in causes)
-
-
-def _finish(svg: str, title: str) -> str:
-    svg = _PROLOGUE.sub("", svg, count=1)
-    svg = _METADATA.sub("", svg, count=1)
-    prefix = "fishbone-" + hashlib.sha256(svg.encode()).hexdigest()[:10]
-    svg = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg)
-    svg = _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
-    svg = svg.replace("*{stroke-linejoin", f"#{prefix} *{{stroke-linejoin", 1)
-    root = _ROOT.search(svg)
-    assert root is not None
-    view_box = re.search(r'viewBox="[^"]*"', root.group(0))
-    assert view_box is not None
-    attributes = [
-        'xmlns="http://www.w3.org/2000/svg"',
-        'xmlns:xlink="http://www.w3.org/1999/xlink"',
-        'version="1.1"',
-        f'id="{prefix}"',
-        'class="qms-chart qms-fishbone"',
-        view_box.group(0),
-        'width="100%"',
-        'role="img"',
-        f"aria-label={quoteattr(title)}",
-    ]
-    new_root = "<svg " + " ".join(attributes) + ">\n <title>" + escape(title)
-    new_root += "</title>"
-    return svg[: root.start()] + new_root + svg[root.end() :]
 
 
 def fishbone_svg(
@@ -183,13 +141,16 @@ def fishbone_svg(
         ax.set_xlim(spine_start - 14.0, spine_end + head_width)
         ax.set_ylim(-(height + 2.5), height + 2.5)
 
-    with _LOCK, matplotlib.rc_context(_RC):
-        width = min(max(8.0, (spine_end + head_width + 14) * 0.28), 16.0)
-        figure = Figure(figsize=(width, max(3.5, (2 * height + 5) * 0.22)))
-        draw(figure)
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return _finish(buffer.getvalue(), title)
+    width = min(max(8.0, (spine_end + head_width + 14) * 0.28), 16.0)
+    size = (width, max(3.5, (2 * height + 5) * 0.22))
+
+    def draw_small(figure: Figure) -> None:
+        with matplotlib.rc_context(_FONT):
+            draw(figure)
+
+    return render_figure(
+        draw_small, title, size=size, layout=None, css_class="qms-chart qms-fishbone"
+    )
 
 
 def _rib(ax, text, status, subs, side, level, x_join, height, number) -> None:

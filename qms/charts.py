@@ -116,7 +116,7 @@ def _numbers(values: Iterable[Value]) -> list[float]:
     return [math.nan if v is None else float(v) for v in values]
 
 
-def _render(
+def render_figure(
     draw: Callable[[Figure], None],
     title: str,
     *,
@@ -124,16 +124,24 @@ def _render(
     width: str = "100%",
     height: str | None = None,
     layout: str | None = "constrained",
+    css_class: str = "qms-chart",
 ) -> str:
+    """SVG text of a figure that ``draw`` fills, with the house style, fonts as
+    text, deterministic output and the accessibility attributes. Apps with a
+    chart of their own (fishbone, importance-performance grid) use this."""
     with _LOCK, matplotlib.rc_context(_RC):
         figure = Figure(figsize=size, layout=layout)
         draw(figure)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return _finish(buffer.getvalue(), title, width=width, height=height)
+    return _finish(
+        buffer.getvalue(), title, width=width, height=height, css_class=css_class
+    )
 
 
-def _finish(svg: str, title: str, *, width: str, height: str | None) -> str:
+def _finish(
+    svg: str, title: str, *, width: str, height: str | None, css_class: str
+) -> str:
     """Make matplotlib's SVG document inlineable (see the module docstring)."""
     svg = _PROLOGUE.sub("", svg, count=1)
     svg = _METADATA.sub("", svg, count=1)
@@ -152,7 +160,7 @@ def _finish(svg: str, title: str, *, width: str, height: str | None) -> str:
         'xmlns:xlink="http://www.w3.org/1999/xlink"',
         'version="1.1"',
         f'id="{prefix}"',
-        'class="qms-chart"',
+        f'class="{css_class}"',
         view_box.group(0),
         f'width="{width}"',
     ]
@@ -296,7 +304,7 @@ def control_chart_svg(
         _title(ax, title, show_title)
         figure.legend(loc="outside lower center", ncols=4)
 
-    return _render(draw, title)
+    return render_figure(draw, title)
 
 
 def line_chart_svg(
@@ -342,7 +350,7 @@ def line_chart_svg(
         if len(series) > 1:
             figure.legend(loc="outside lower center", ncols=min(len(series), 4))
 
-    return _render(draw, title)
+    return render_figure(draw, title)
 
 
 def bar_chart_svg(
@@ -368,7 +376,7 @@ def bar_chart_svg(
         _start_at_zero(ax, ys)
         _title(ax, title, show_title)
 
-    return _render(draw, title)
+    return render_figure(draw, title)
 
 
 def pareto_chart_svg(
@@ -445,7 +453,7 @@ def pareto_chart_svg(
         _title(ax, title, show_title)
         figure.legend(loc="outside lower center", ncols=2)
 
-    return _render(draw, title)
+    return render_figure(draw, title)
 
 
 def sparkline_svg(values: Sequence[Value], width_em: float = 6, title: str = "") -> str:
@@ -475,7 +483,7 @@ def sparkline_svg(values: Sequence[Value], width_em: float = 6, title: str = "")
             level = ys[finite[0]]
             ax.set_ylim(level - 1, level + 1)
 
-    return _render(
+    return render_figure(
         draw,
         title,
         size=(1.6, 0.4),
