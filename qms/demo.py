@@ -356,10 +356,12 @@ Process
 1. Anyone may register a need, stating the segment, service and source.
 2. The owner validates it within 10 working days.
 3. A can-we-meet-it review records who decided, the result and any conditions.
-4. Accepted needs are linked to what answers them: a promise, a communication standard, a service change or a survey question.
+4. The organisation decides (accept, reject or defer) within 20 working days of identification.
+5. Accepted needs are linked to what answers them: a promise, a communication standard, a service change or a survey question.
+6. Each need is reviewed at least once a year; the owner sets the next review date.
 
 Monitoring
-Time from identification to decision; accepted needs that nothing answers or measures are listed monthly.""",
+Time from identification to decision (share decided within 20 working days), needs overdue for review, and accepted needs that nothing answers or measures are reviewed monthly.""",
     ),
     Area.STANDARDS: (
         "PD-03",
