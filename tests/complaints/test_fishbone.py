@@ -48,3 +48,14 @@ def test_fishbone_without_causes_still_draws_bones():
     svg = fishbone_svg("E", {"People": [], "Methods": []}, "Empty")
     ET.fromstring(svg)
     assert "People" in svg and "Methods" in svg
+
+
+def test_markup_in_user_text_is_escaped_in_the_svg():
+    # Cause texts and category names are typed by staff and the SVG is
+    # inlined with |safe, so the renderer must escape them.
+    payload = '<script>alert(1)</script>&"'
+    svg = fishbone_svg(
+        payload, {payload: [(payload, "confirmed", [(payload, "rejected")])]}, payload
+    )
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
