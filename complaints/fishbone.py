@@ -116,7 +116,7 @@ def fishbone_svg(
                     [side * height, 0],
                     color=BLACK,
                     linewidth=1.2,
-                    gid=f"bone-{number}",
+                    gid=f"bone-{'top' if side > 0 else 'bottom'}-{index}",
                 )
                 ax.text(
                     x_tip,

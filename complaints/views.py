@@ -90,7 +90,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "now": timezone.now(),
             "soon": timezone.now() + timezone.timedelta(hours=_due_soon_hours()),
-            "assign_form": AssignForm(),
+            "assign_form": AssignForm(prefix="assign"),
             "process": core_selectors.process_description(Area.COMPLAINTS),
         },
     )
@@ -161,7 +161,9 @@ def _export(queryset, kind: str) -> HttpResponse:
 @require_POST
 @require_perm("complaints.handle_case")
 def case_assign(request: HttpRequest) -> HttpResponse:
-    form = AssignForm(request.POST, queryset=cases_visible_to(request.user))
+    form = AssignForm(
+        request.POST, prefix="assign", queryset=cases_visible_to(request.user)
+    )
     if not form.is_valid():
         messages.error(request, _("Choose the cases and who should handle them."))
     else:
@@ -284,8 +286,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 }
             ),
             "message_form": MessageForm(),
-            "pause_form": PauseForm(),
-            "delay_form": DelayForm(),
+            "pause_form": PauseForm(prefix="pause"),
+            "delay_form": DelayForm(prefix="delay"),
             "reference_form": ReferenceForm(),
             "dispute_form": DisputeForm(),
             "dispute_outcome_form": DisputeOutcomeForm(instance=case),
@@ -413,7 +415,7 @@ def case_message(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @require_perm("complaints.handle_case")
 def case_pause(request: HttpRequest, reference: str) -> HttpResponse:
-    form = PauseForm(request.POST)
+    form = PauseForm(request.POST, prefix="pause")
     form.is_valid()
 
     def work(case: Case) -> str:
@@ -438,7 +440,7 @@ def case_resume(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 @require_perm("complaints.handle_case")
 def case_delay(request: HttpRequest, reference: str) -> HttpResponse:
-    form = DelayForm(request.POST)
+    form = DelayForm(request.POST, prefix="delay")
 
     def work(case: Case) -> str:
         if not form.is_valid():

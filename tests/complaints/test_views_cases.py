@@ -1,5 +1,6 @@
 """Staff pages: work queue, intake form, case page, actions, exports."""
 
+import datetime
 import io
 
 import pytest
@@ -149,7 +150,7 @@ def test_bulk_assignment(client_for, staff, unit):
     cases = [register_case(org_unit=unit) for _ in range(3)]
     response = client_for(staff).post(
         reverse("complaints:case-assign"),
-        {"handler": staff.pk, "cases": [c.pk for c in cases[:2]]},
+        {"assign-handler": staff.pk, "assign-cases": [c.pk for c in cases[:2]]},
         follow=True,
     )
     assert "2 cases assigned" in response.content.decode()
@@ -291,3 +292,26 @@ def test_closed_case_is_locked_for_edits(client_for, staff, unit):
         reverse("complaints:case-update", args=[case.reference]), follow=True
     )
     assert "A closed case is locked" in response.content.decode()
+
+
+def test_pause_and_delay_forms_post_under_their_prefixes(
+    client_for, staff, unit, mailoutbox, django_capture_on_commit_callbacks
+):
+    case = register_case(org_unit=unit, contact_email="mari@example.org")
+    client = client_for(staff)
+    client.post(
+        reverse("complaints:case-pause", args=[case.reference]),
+        {"pause-reason": "Waiting for photos"},
+    )
+    case.refresh_from_db()
+    assert case.paused_since is not None
+    client.post(reverse("complaints:case-resume", args=[case.reference]))
+    new_due = (case.response_due_at + datetime.timedelta(days=20)).date()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("complaints:case-delay", args=[case.reference]),
+            {"delay-new_due": new_due.isoformat(), "delay-reason": "Lab test"},
+        )
+    case.refresh_from_db()
+    assert case.response_due_at.date() == new_due
+    assert "Lab test" in mailoutbox[0].body
