@@ -1,10 +1,35 @@
 from django.urls import path
 
-from qms.areas import Area
-from qms.views import area_home
+from standards import views
 
 app_name = "standards"
 
 urlpatterns = [
-    path("", area_home, {"area": Area.STANDARDS}, name="home"),
+    path("", views.home, name="home"),
+    path("mine/", views.my_standards, name="my-standards"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("new/", views.standard_create, name="standard-create"),
+    path("<int:pk>/", views.standard_detail, name="standard-detail"),
+    path("<int:pk>/edit/", views.standard_update, name="standard-update"),
+    path("<int:pk>/versions/new/", views.version_create, name="version-create"),
+    path(
+        "<int:pk>/versions/<int:number>/acknowledge/",
+        views.acknowledge,
+        name="acknowledge",
+    ),
+    path(
+        "<int:pk>/versions/<int:number>/criteria/new/",
+        views.criterion_create,
+        name="criterion-create",
+    ),
+    path(
+        "<int:pk>/versions/<int:number>/criteria/<int:criterion_pk>/",
+        views.criterion_detail,
+        name="criterion-detail",
+    ),
+    path(
+        "<int:pk>/versions/<int:number>/criteria/<int:criterion_pk>/edit/",
+        views.criterion_update,
+        name="criterion-update",
+    ),
 ]

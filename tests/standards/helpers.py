@@ -1,0 +1,39 @@
+import datetime
+
+from django.utils import timezone
+
+from qms import services as core_services
+from qms.models import Channel
+from standards import services
+from standards.models import Criterion
+
+
+def make_standard(owner, identifier="STD-T", title="Phone standard", channel="phone"):
+    return services.standard_create(
+        identifier=identifier,
+        title=title,
+        owner=owner,
+        purpose="Callers are served well.",
+        scope="All calls.",
+        channels=[Channel.objects.get(code=channel)],
+        body="Answer quickly.",
+    )
+
+
+def add_criterion(version, behaviour="Answers within three rings.", **fields):
+    return Criterion.objects.create(version=version, behaviour=behaviour, **fields)
+
+
+def approve(version, author, approver, effective_from=None):
+    core_services.version_submit(version=version, by=author)
+    return core_services.version_approve(
+        version=version, by=approver, effective_from=effective_from
+    )
+
+
+def today():
+    return timezone.localdate()
+
+
+def days(n):
+    return datetime.timedelta(days=n)
