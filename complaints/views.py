@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 
 from django.conf import settings
@@ -10,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from qms import selectors as core_selectors
 from qms.access import require_perm
 from qms.areas import Area
+from qms.exports import table_response
 from qms.forms import apply_validation_error
 from qms.models import Customer
 from qms.services import customer_save
@@ -121,41 +121,15 @@ def _row(case: Case) -> list[str]:
     ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _export(queryset, kind: str) -> HttpResponse:
-    """The filtered queue as CSV (streamed) or XLSX (written row by row)."""
-    header = [str(label) for _key, label in EXPORT_COLUMNS]
-    rows = queryset.iterator(chunk_size=2000)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if kind == "csv":
-        writer = csv.writer(_Echo())
-
-        def lines():
-            yield "\ufeff"  # Excel opens UTF-8 with a BOM correctly.
-            yield writer.writerow(header)
-            for case in rows:
-                yield writer.writerow(_row(case))
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="Cases")
-    sheet.append(header)
-    for case in rows:
-        sheet.append(_row(case))
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    """The filtered queue as CSV (streamed) or XLSX."""
+    return table_response(
+        header=[str(label) for _key, label in EXPORT_COLUMNS],
+        items=queryset.iterator(chunk_size=2000),
+        row=_row,
+        kind=kind,
+        name="cases",
     )
-    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
-    workbook.save(response)
-    return response
 
 
 @require_POST

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-
-from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+
+from qms.exports import table_response
 
 from .models import Need
 
@@ -47,38 +46,12 @@ def row(need: Need) -> list:
     ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def export(queryset, kind: str) -> HttpResponse:
-    header = [str(label) for _key, label in EXPORT_COLUMNS]
-    # Prefetching needs chunked iteration with a chunk size.
-    rows = queryset.iterator(chunk_size=2000)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if kind == "csv":
-        writer = csv.writer(_Echo())
-
-        def lines():
-            yield "\ufeff"
-            yield writer.writerow(header)
-            for need in rows:
-                yield writer.writerow(row(need))
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="needs-{stamp}.csv"'
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="Needs")
-    sheet.append(header)
-    for need in rows:
-        sheet.append(row(need))
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return table_response(
+        header=[str(label) for _key, label in EXPORT_COLUMNS],
+        # Prefetching needs chunked iteration with a chunk size.
+        items=queryset.iterator(chunk_size=2000),
+        row=row,
+        kind=kind,
+        name="needs",
     )
-    response["Content-Disposition"] = f'attachment; filename="needs-{stamp}.xlsx"'
-    workbook.save(response)
-    return response
