@@ -7,9 +7,7 @@ Imported cases send no e-mail.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 from typing import IO
@@ -20,6 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qms.imports import (  # noqa: F401 - messages re-exported for callers
+    ERR_EMPTY_FILE,
+    ERR_MISSING_COLUMN,
+    ERR_NO_ROWS,
+    ERR_UNKNOWN_COLUMN,
+    read_table,
+)
 from qms.models import Channel, Customer, Language, OrgUnit, Service
 
 from . import deadlines, services
@@ -49,10 +54,6 @@ COLUMNS = [
 REQUIRED_COLUMNS = ["received_at", "kind", "channel", "description"]
 
 ERR_ENCODING = _("The file is not UTF-8 text.")
-ERR_EMPTY_FILE = _("The file has no header row.")
-ERR_NO_ROWS = _("The file has no data rows.")
-ERR_MISSING_COLUMN = _("The column is missing from the header.")
-ERR_UNKNOWN_COLUMN = _("Unknown column.")
 ERR_EMAIL = _("Enter a valid e-mail address.")
 ERR_REQUIRED = _("A value is required.")
 ERR_TOO_MANY_VALUES = _("The row has more values than the header has columns.")
@@ -113,10 +114,6 @@ def _read_text(file: IO) -> str:
     if isinstance(data, bytes):
         return data.decode("utf-8-sig")
     return data.removeprefix("\ufeff")
-
-
-def _delimiter(header_line: str) -> str:
-    return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
 def parse_moment(value: str) -> datetime.datetime:
@@ -316,28 +313,9 @@ def _preview(row_number: int, case: Case) -> RowPreview:
 
 
 def _validate(text: str, result: ImportResult) -> list[tuple[int, Case]]:
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        result.errors.append((1, "", str(ERR_EMPTY_FILE)))
-        return []
-    records = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0]))
-    header = [name.strip() for name in next(records)]
-    for column in REQUIRED_COLUMNS:
-        if column not in header:
-            result.errors.append((1, column, str(ERR_MISSING_COLUMN)))
-    for column in header:
-        if column not in COLUMNS:
-            result.errors.append((1, column, str(ERR_UNKNOWN_COLUMN)))
-    if result.errors:
-        return []
-    # Numbered as a spreadsheet shows them: the header is row 1.
-    rows = [
-        (number, values)
-        for number, values in enumerate(records, start=2)
-        if any(value.strip() for value in values)
-    ]
-    if not rows:
-        result.errors.append((1, "", str(ERR_NO_ROWS)))
+    header, rows, errors = read_table(text, required=REQUIRED_COLUMNS, known=COLUMNS)
+    if errors:
+        result.errors.extend(errors)
         return []
     rows_as_dicts = [
         (number, dict(zip(header, values, strict=False))) for number, values in rows

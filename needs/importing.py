@@ -5,9 +5,7 @@ at all."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -16,6 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from qms.imports import (  # noqa: F401 - messages re-exported for callers
+    ERR_EMPTY_FILE,
+    ERR_MISSING_COLUMN,
+    ERR_NO_ROWS,
+    ERR_UNKNOWN_COLUMN,
+    read_table,
+)
 from qms.models import Segment, Service
 
 from . import services
@@ -38,10 +43,6 @@ COLUMNS = [
 REQUIRED_COLUMNS = ["statement", "source"]
 
 ERR_ENCODING = _("The file is not UTF-8 text.")
-ERR_EMPTY_FILE = _("The file has no header row.")
-ERR_NO_ROWS = _("The file has no data rows.")
-ERR_MISSING_COLUMN = _("The column is missing from the header.")
-ERR_UNKNOWN_COLUMN = _("Unknown column.")
 ERR_REQUIRED = _("A value is required.")
 ERR_CHOICE = _("“%(value)s” is not one of: %(choices)s.")
 ERR_UNKNOWN_CODE = _("Nothing has the code “%(value)s”.")
@@ -162,29 +163,15 @@ def _build(row: dict, lookups: _Lookups) -> tuple[Need, list[Segment]]:
 
 
 def _validate(text: str, result: ImportResult) -> list[tuple[Need, list[Segment]]]:
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        result.errors.append((1, "", str(ERR_EMPTY_FILE)))
-        return []
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    records = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip() for name in next(records)]
-    for column in REQUIRED_COLUMNS:
-        if column not in header:
-            result.errors.append((1, column, str(ERR_MISSING_COLUMN)))
-    for column in header:
-        if column not in COLUMNS:
-            result.errors.append((1, column, str(ERR_UNKNOWN_COLUMN)))
-    if result.errors:
+    header, raw_rows, errors = read_table(
+        text, required=REQUIRED_COLUMNS, known=COLUMNS
+    )
+    if errors:
+        result.errors.extend(errors)
         return []
     rows = [
-        (number, dict(zip(header, values, strict=False)))
-        for number, values in enumerate(records, start=2)
-        if any(value.strip() for value in values)
+        (number, dict(zip(header, values, strict=False))) for number, values in raw_rows
     ]
-    if not rows:
-        result.errors.append((1, "", str(ERR_NO_ROWS)))
-        return []
     lookups = _Lookups()
     built = []
     for number, row in rows:
