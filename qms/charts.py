@@ -46,6 +46,7 @@ __all__ = [
     "control_chart_svg",
     "line_chart_svg",
     "pareto_chart_svg",
+    "quadrant_chart_svg",
     "sparkline_svg",
 ]
 
@@ -75,6 +76,8 @@ GID_CENTRE = "centre"
 GID_CUMULATIVE = "cumulative"
 GID_CUT = "cut"
 GID_BAR = "bar"
+GID_POINTS = "points"
+GID_PRIORITY = "priority"
 
 WIDE = (7.2, 3.4)  # inches; only the aspect ratio matters once inlined
 MAX_X_LABELS = 12
@@ -491,3 +494,90 @@ def sparkline_svg(values: Sequence[Value], width_em: float = 6, title: str = "")
         height=f"{width_em / 4:g}em",
         layout=None,
     )
+
+
+def quadrant_chart_svg(
+    labels: Sequence[str],
+    xs: Sequence[Value],
+    ys: Sequence[Value],
+    title: str,
+    x_label: str = "",
+    y_label: str = "",
+    *,
+    x_split: float | None = None,
+    y_split: float | None = None,
+    show_title: bool = False,
+) -> str:
+    """Scatter of labelled points split into four quadrants by dashed lines
+    at ``x_split`` / ``y_split`` (the medians of the plotted points when not
+    given): an importance-performance grid. Points right of the x split and
+    below the y split (important, performing worse) are drawn as diamonds in
+    the group ``priority``, the others as circles in ``points``, so the
+    priority items do not rely on colour. Points with a missing coordinate
+    are left out."""
+    if not len(labels) == len(xs) == len(ys):
+        raise ValueError("labels, xs and ys differ in length")
+    points = [
+        (label, float(x), float(y))
+        for label, x, y in zip(labels, xs, ys, strict=True)
+        if x is not None and y is not None and math.isfinite(x) and math.isfinite(y)
+    ]
+
+    def middle(values: list[float]) -> float | None:
+        if not values:
+            return None
+        ordered = sorted(values)
+        half = len(ordered) // 2
+        if len(ordered) % 2:
+            return ordered[half]
+        return (ordered[half - 1] + ordered[half]) / 2
+
+    cut_x = x_split if x_split is not None else middle([p[1] for p in points])
+    cut_y = y_split if y_split is not None else middle([p[2] for p in points])
+
+    def draw(figure: Figure) -> None:
+        ax = figure.add_subplot()
+        ax.grid(False)
+        priority = [
+            p for p in points if cut_x is not None and p[1] > cut_x and p[2] < cut_y
+        ]
+        others = [p for p in points if p not in priority]
+        if others:
+            ax.scatter(
+                [p[1] for p in others],
+                [p[2] for p in others],
+                color=BLUE,
+                marker="o",
+                s=28,
+                gid=GID_POINTS,
+                label=_("Item"),
+            )
+        if priority:
+            ax.scatter(
+                [p[1] for p in priority],
+                [p[2] for p in priority],
+                color=VERMILLION,
+                marker=SIGNAL_MARKER,
+                s=46,
+                gid=GID_PRIORITY,
+                label=_("Priority: important, lower score"),
+            )
+        for label, x, y in points:
+            ax.annotate(
+                label,
+                (x, y),
+                xytext=(4, 3),
+                textcoords="offset points",
+                fontsize=7,
+            )
+        if cut_x is not None:
+            ax.axvline(cut_x, color=GREY, linestyle="--", linewidth=0.8)
+        if cut_y is not None:
+            ax.axhline(cut_y, color=GREY, linestyle="--", linewidth=0.8)
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(y_label)
+        _title(ax, title, show_title)
+        if points:
+            figure.legend(loc="outside lower center", ncols=2)
+
+    return render_figure(draw, title, size=(7.2, 4.4))

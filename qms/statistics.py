@@ -34,9 +34,12 @@ __all__ = [
     "METHOD_CHI_SQUARE",
     "METHOD_CHI_SQUARE_GOF",
     "METHOD_FISHER_EXACT",
+    "METHOD_KRUSKAL_WALLIS",
     "METHOD_MANN_WHITNEY",
     "METHOD_NPS_Z",
+    "METHOD_PEARSON",
     "METHOD_POISSON_EXACT",
+    "METHOD_SPEARMAN",
     "METHOD_TWO_PROPORTION_Z",
     "METHOD_WELCH_T",
     "RULE_OUTSIDE_LIMITS",
@@ -45,6 +48,7 @@ __all__ = [
     "WARNING_SMALL_EXPECTED",
     "ControlChart",
     "ControlLimits",
+    "Correlation",
     "Interval",
     "NpsResult",
     "ParetoRow",
@@ -66,22 +70,28 @@ __all__ = [
     "invitations_needed",
     "is_significant_change",
     "kish_effective_n",
+    "kruskal_wallis_from_counts",
     "mann_whitney_from_counts",
     "mean_interval",
     "mean_sample_size",
     "median",
     "nps",
     "nps_difference_test",
+    "nps_interval",
     "nps_sample_size",
     "p_chart",
     "pareto",
+    "pearson_from_sums",
+    "pearson_r",
     "percentile",
     "poisson_rate_interval",
     "poisson_rate_test",
     "post_stratification_weights",
     "proportional_allocation",
     "rate_per",
+    "required_sample_size",
     "response_rates",
+    "spearman_r",
     "two_proportion_z_test",
     "u_chart",
     "welch_t_test",
@@ -99,6 +109,9 @@ METHOD_CHI_SQUARE_GOF = "chi_square_goodness_of_fit"
 METHOD_MANN_WHITNEY = "mann_whitney_normal"
 METHOD_NPS_Z = "nps_difference_z"
 METHOD_POISSON_EXACT = "poisson_conditional_binomial"
+METHOD_KRUSKAL_WALLIS = "kruskal_wallis"
+METHOD_PEARSON = "pearson"
+METHOD_SPEARMAN = "spearman"
 
 # Why a test result may be unreliable or missing (``TestResult.warning``).
 WARNING_SMALL_EXPECTED = "small_expected_counts"
@@ -141,6 +154,18 @@ class Interval:
         if self.low is None or self.high is None:
             return None
         return (self.high - self.low) / 2
+
+    def __iter__(self):
+        """Unpacks as ``(low, high)``, so ``low, high = wilson_interval(...)``
+        works as the issue's ``tuple[float, float]`` contract asks."""
+        yield self.low
+        yield self.high
+
+    def __len__(self) -> int:
+        return 2
+
+    def __getitem__(self, index: int) -> float | None:
+        return (self.low, self.high)[index]
 
     def contains(self, value: float) -> bool | None:
         """Whether ``value`` lies inside the interval; ``None`` when unknown."""
@@ -192,6 +217,18 @@ class NpsResult:
     interval: Interval
     promoter_share: float | None
     detractor_share: float | None
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """A correlation coefficient with its Fisher-z interval and the t-test of
+    ``r = 0`` (F5)."""
+
+    n: int
+    r: float | None
+    interval: Interval
+    p_value: float | None
+    method: str
 
 
 @dataclass(frozen=True)
@@ -447,6 +484,19 @@ def nps(
     return NpsResult(n, score, se, interval, p_p, p_d)
 
 
+def nps_interval(
+    promoters: int, passives: int, detractors: int, confidence: float = 0.95
+) -> tuple[float | None, float | None, float | None]:
+    """``(score, low, high)`` of the Net Promoter Score on -100..100 (F3).
+
+    ``NPS = 100·(P - D)/n`` and ``NPS ± z·100·√((p_P + p_D - (p_P - p_D)²)/n)``,
+    clipped to -100..100: the interval of :func:`nps` as a plain tuple. All
+    three are ``None`` without answers.
+    """
+    result = nps(promoters, passives, detractors, confidence)
+    return result.score, result.interval.low, result.interval.high
+
+
 def poisson_rate_interval(
     count: int, exposure: float, confidence: float = 0.95, *, per: float = 1.0
 ) -> Interval:
@@ -528,6 +578,23 @@ def cochran_sample_size(
     _check_share("p", p)
     z = z_value(confidence)
     return _finite_population(z * z * p * (1 - p) / (margin * margin), population)
+
+
+def required_sample_size(
+    population: int | None,
+    margin_of_error: float = 0.05,
+    confidence: float = 0.95,
+    proportion: float = 0.5,
+) -> int:
+    """Completed responses needed for a share within ± ``margin_of_error`` (F1).
+
+    Cochran ``n₀ = z²·p(1-p)/e²`` with the finite-population correction
+    ``n = n₀/(1 + (n₀-1)/N)``, rounded up; ``population=None`` means an
+    infinite population. Published values at 95 %, ±5 %, p = 0.5: N = 1,000
+    → 278; N = 10,000 → 370; infinite → 385. A sample never exceeds ``N``.
+    """
+    n = cochran_sample_size(population, margin_of_error, confidence, proportion)
+    return n if population is None else min(n, population)
 
 
 def mean_sample_size(
@@ -1029,6 +1096,150 @@ def mann_whitney_from_counts(
         METHOD_MANN_WHITNEY,
         _significant(p_value, alpha),
         effect_size=effect,
+    )
+
+
+def kruskal_wallis_from_counts(
+    groups: Sequence[Sequence[int]], *, alpha: float = 0.05
+) -> TestResult:
+    """Kruskal-Wallis H test for an ordinal item in k groups, from counts per
+    score (F4, [MWU] for k > 2).
+
+    ``groups[g][k]`` is the number of answers in group g with the k-th score
+    (ascending, same scale). Tied answers get mid-ranks ``r̄_k``;
+    ``H = 12/(n(n+1))·Σ_g R_g²/n_g - 3(n+1)`` divided by the tie correction
+    ``1 - Σ(t³-t)/(n³-n)``; ``p = P(χ²_{k-1} ≥ H)`` as in
+    ``scipy.stats.kruskal``. Groups without answers are left out;
+    ``effect_size`` is ε² = H/(n-1).
+    """
+    rows = [list(row) for row in groups]
+    if len({len(row) for row in rows}) > 1:
+        raise ValueError("groups differ in the number of scores")
+    for row in rows:
+        for value in row:
+            _check_count("count", value)
+    rows = [row for row in rows if sum(row) > 0]
+    if len(rows) < 2:
+        return TestResult(None, None, METHOD_KRUSKAL_WALLIS, None)
+    totals = [sum(col) for col in zip(*rows, strict=True)]
+    n = sum(totals)
+    mid_ranks = []
+    below = 0
+    ties = 0
+    for t in totals:
+        mid_ranks.append(below + (t + 1) / 2)
+        ties += t**3 - t
+        below += t
+    correction = 1 - ties / (n**3 - n) if n > 1 else 0
+    if correction <= 0:
+        return TestResult(
+            None, None, METHOD_KRUSKAL_WALLIS, None, warning=WARNING_NO_VARIATION
+        )
+    h = 0.0
+    for row in rows:
+        rank_sum = math.fsum(c * r for c, r in zip(row, mid_ranks, strict=True))
+        h += rank_sum * rank_sum / sum(row)
+    h = (12 / (n * (n + 1)) * h - 3 * (n + 1)) / correction
+    df = len(rows) - 1
+    p_value = float(_stats.chi2.sf(h, df))
+    return TestResult(
+        h,
+        p_value,
+        METHOD_KRUSKAL_WALLIS,
+        _significant(p_value, alpha),
+        df=df,
+        effect_size=h / (n - 1),
+    )
+
+
+def pearson_from_sums(
+    n: int,
+    sum_x: float,
+    sum_y: float,
+    sum_x2: float,
+    sum_y2: float,
+    sum_xy: float,
+    confidence: float = 0.95,
+) -> Correlation:
+    """Pearson's r from paired sufficient statistics, as SQL returns them (F5).
+
+    ``r = (nΣxy - ΣxΣy)/√((nΣx² - (Σx)²)(nΣy² - (Σy)²))``; interval by
+    Fisher's z: ``tanh(atanh r ± z/√(n-3))``; p from
+    ``t = r√((n-2)/(1-r²))`` with n - 2 df (as ``scipy.stats.pearsonr``).
+    ``r`` is ``None`` with fewer than three pairs or no variation.
+    """
+    _check_count("n", n)
+    _check_confidence(confidence)
+    values = [float(v) for v in (sum_x, sum_y, sum_x2, sum_y2, sum_xy)]
+    sum_x, sum_y, sum_x2, sum_y2, sum_xy = values
+    empty = Correlation(n, None, Interval(None, None, None, confidence), None, "")
+    if n < 3:
+        return Correlation(**{**empty.__dict__, "method": METHOD_PEARSON})
+    sxx = n * sum_x2 - sum_x * sum_x
+    syy = n * sum_y2 - sum_y * sum_y
+    sxy = n * sum_xy - sum_x * sum_y
+    if sxx <= _EPS or syy <= _EPS:
+        return Correlation(**{**empty.__dict__, "method": METHOD_PEARSON})
+    r = max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+    return _correlation(n, r, confidence, METHOD_PEARSON)
+
+
+def _correlation(n: int, r: float, confidence: float, method: str) -> Correlation:
+    if abs(r) >= 1:
+        return Correlation(n, r, Interval(r, r, r, confidence), 0.0, method)
+    t = r * math.sqrt((n - 2) / (1 - r * r))
+    p_value = float(2 * _stats.t.sf(abs(t), n - 2))
+    if n > 3:
+        half = z_value(confidence) / math.sqrt(n - 3)
+        low, high = math.tanh(math.atanh(r) - half), math.tanh(math.atanh(r) + half)
+    else:
+        low = high = None
+    return Correlation(n, r, Interval(low, high, r, confidence), p_value, method)
+
+
+def pearson_r(
+    x: Sequence[float], y: Sequence[float], confidence: float = 0.95
+) -> Correlation:
+    """Pearson's r of paired values (see :func:`pearson_from_sums`)."""
+    if len(x) != len(y):
+        raise ValueError("x and y differ in length")
+    xs = [float(v) for v in x]
+    ys = [float(v) for v in y]
+    return pearson_from_sums(
+        len(xs),
+        math.fsum(xs),
+        math.fsum(ys),
+        math.fsum(v * v for v in xs),
+        math.fsum(v * v for v in ys),
+        math.fsum(a * b for a, b in zip(xs, ys, strict=True)),
+        confidence,
+    )
+
+
+def _mid_ranks(values: Sequence[float]) -> list[float]:
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def spearman_r(
+    x: Sequence[float], y: Sequence[float], confidence: float = 0.95
+) -> Correlation:
+    """Spearman's rho: Pearson's r of the mid-ranks (F5, for ordinal items);
+    p-value by the t approximation as ``scipy.stats.spearmanr``."""
+    if len(x) != len(y):
+        raise ValueError("x and y differ in length")
+    result = pearson_r(_mid_ranks(list(x)), _mid_ranks(list(y)), confidence)
+    return Correlation(
+        result.n, result.r, result.interval, result.p_value, METHOD_SPEARMAN
     )
 
 
