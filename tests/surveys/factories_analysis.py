@@ -171,6 +171,9 @@ def add_participants(wave: Wave, group: TargetGroup, **dispositions: int) -> Non
     )
 
 
+EVEN_CES = dict.fromkeys(range(1, 8), 1)
+
+
 def draw(rng: random.Random, weights: dict[int, float]) -> int:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
@@ -196,7 +199,7 @@ def random_rows(
             "Q_OVERALL": max(1, min(5, speed + rng.choice((-1, 0, 0, 0, 1)))),
             "Q_STAFF": draw(rng, scores.get("Q_STAFF", {1: 1, 2: 1, 3: 2, 4: 4, 5: 3})),
             "Q_CLEAR": draw(rng, scores.get("Q_CLEAR", {1: 1, 2: 2, 3: 3, 4: 3, 5: 2})),
-            "Q_EFFORT": draw(rng, scores.get("Q_EFFORT", dict.fromkeys(range(1, 8), 1))),
+            "Q_EFFORT": draw(rng, scores.get("Q_EFFORT", EVEN_CES)),
             "Q_CHANNEL": draw(rng, scores.get("Q_CHANNEL", {1: 2, 2: 1, 3: 1})),
             "Q_COMMENT": f"Comment {i}" if i % 5 == 0 else None,
         }

@@ -1,6 +1,8 @@
 """Wave analysis: figures from aggregates checked against scipy/numpy,
 comparison flags on constructed data, BH, suppression, exclusions."""
 
+import datetime
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -35,7 +37,7 @@ def two_waves():
         series,
         questionnaire,
         name="2024",
-        opens_on=__import__("datetime").date(2024, 3, 1),
+        opens_on=datetime.date(2024, 3, 1),
     )
     new, new_groups = make_wave(series, questionnaire, name="2025")
     add_responses(
@@ -282,13 +284,11 @@ def test_first_wave_has_no_comparison():
 
 
 def test_questions_are_matched_by_code_across_versions(two_waves):
-    old, new, _ = two_waves
+    _, new, _ = two_waves
     series = new.series
     questionnaire2, _ = make_questionnaire(
         series, {"Q_SPEED": ("likert", False), "Q_NEW": ("csat", True)}, version=2
     )
-    import datetime
-
     wave3, _ = make_wave(
         series, questionnaire2, name="2026", opens_on=datetime.date(2026, 3, 1)
     )
