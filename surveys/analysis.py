@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -80,12 +81,42 @@ DOWN = "down"
 
 
 # --------------------------------------------------------------------------
+# Display: figures as people read them (localised numbers)
+# --------------------------------------------------------------------------
+
+
+def fmt(figure: str, value: float | None, *, signed: bool = False) -> str:
+    """An NPS as a whole number, a share in per cent, a mean with two
+    decimals; a difference of shares in percentage points."""
+    if value is None:
+        return "\N{EN DASH}"
+    if figure == FIGURE_NPS:
+        text = number_format(round(value), 0)
+    elif figure == FIGURE_SHARE:
+        text = number_format(value * 100, 0)
+    else:
+        text = number_format(value, 2)
+    if signed and value > 0:
+        text = "+" + text
+    if figure == FIGURE_SHARE:
+        return text + (" pp" if signed else " %")
+    return text
+
+
+def fmt_interval(figure: str, interval: statistics.Interval | None) -> str:
+    if interval is None or interval.low is None or interval.high is None:
+        return ""
+    return f"[{fmt(figure, interval.low)}; {fmt(figure, interval.high)}]"
+
+
+# --------------------------------------------------------------------------
 # Result types
 # --------------------------------------------------------------------------
 
 
 @dataclass
 class Comparison:
+    figure: str
     previous_value: float | None
     previous_n: int
     difference: float | None
@@ -94,6 +125,16 @@ class Comparison:
     adjusted_p: float | None = None
     significant: bool = False
     warning: str | None = None
+
+    @property
+    def previous_text(self) -> str:
+        return fmt(self.figure, self.previous_value)
+
+    @property
+    def difference_text(self) -> str:
+        if self.difference is None:
+            return ""
+        return fmt(self.figure, self.difference, signed=True)
 
     @property
     def method_name(self) -> str:
@@ -115,11 +156,16 @@ class Bar:
 
 @dataclass
 class GroupCell:
+    figure: str
     name: str
     n: int
     value: float | None
     suppressed: bool
     indicative: bool
+
+    @property
+    def value_text(self) -> str:
+        return fmt(self.figure, self.value)
 
 
 @dataclass
@@ -155,6 +201,34 @@ class QuestionResult:
         return SUPPRESS_BELOW <= self.n < INDICATIVE_BELOW
 
     @property
+    def value_text(self) -> str:
+        return fmt(self.figure, self.value)
+
+    @property
+    def interval_text(self) -> str:
+        return fmt_interval(self.figure, self.interval)
+
+    @property
+    def mean_text(self) -> str:
+        if self.mean is None:
+            return ""
+        estimate = fmt(FIGURE_MEAN, self.mean.estimate)
+        return f"{estimate} {fmt_interval(FIGURE_MEAN, self.mean)}"
+
+    @property
+    def share_text(self) -> str:
+        if self.share is None:
+            return ""
+        estimate = fmt(FIGURE_SHARE, self.share.estimate)
+        return f"{estimate} {fmt_interval(FIGURE_SHARE, self.share)}"
+
+    @property
+    def group_method_name(self) -> str:
+        if self.group_test is None:
+            return ""
+        return str(METHOD_NAMES.get(self.group_test.method, self.group_test.method))
+
+    @property
     def share_label(self) -> str:
         if self.question.type == Question.Type.CES:
             return _("agree (5-7)")
@@ -181,6 +255,10 @@ class GroupRate:
     excluded: int
     rr1: float | None
     margin: float | None
+
+    @property
+    def margin_pct(self) -> float | None:
+        return None if self.margin is None else self.margin * 100
 
 
 @dataclass
@@ -274,7 +352,9 @@ def _compare(
     if kind == Question.Type.NPS:
         first, second = nps_of(now), nps_of(before)
         test = statistics.nps_difference_test(first, second)
-        return _comparison(test, second.score, n_before, first.score, second.score)
+        return _comparison(
+            test, FIGURE_NPS, second.score, n_before, first.score, second.score
+        )
     if kind == Question.Type.CSAT:
         x1, x2 = top_box(kind, now), top_box(kind, before)
         test = statistics.two_proportion_z_test(x1, n_now, x2, n_before)
@@ -282,7 +362,7 @@ def _compare(
             test = statistics.fisher_exact_test(x1, n_now, x2, n_before)
         p1 = x1 / n_now if n_now else None
         p2 = x2 / n_before if n_before else None
-        return _comparison(test, p2, n_before, p1, p2)
+        return _comparison(test, FIGURE_SHARE, p2, n_before, p1, p2)
     if kind == Question.Type.LIKERT:
         scale = range(question.scale[0], question.scale[1] + 1)
         test = statistics.mann_whitney_from_counts(
@@ -290,32 +370,33 @@ def _compare(
         )
         m1 = statistics.describe(*moments(now)).mean
         m2 = statistics.describe(*moments(before)).mean
-        return _comparison(test, m2, n_before, m1, m2)
+        return _comparison(test, FIGURE_MEAN, m2, n_before, m1, m2)
     if kind == Question.Type.CES:
         a, b = moments(now), moments(before)
         test = statistics.welch_t_test(*a, *b)
         m1, m2 = statistics.describe(*a).mean, statistics.describe(*b).mean
-        return _comparison(test, m2, n_before, m1, m2)
+        return _comparison(test, FIGURE_MEAN, m2, n_before, m1, m2)
     if kind == Question.Type.NUMERIC and sums_now and sums_before:
         a = (sums_now.num_n, sums_now.num_sum, sums_now.num_sum2)
         b = (sums_before.num_n, sums_before.num_sum, sums_before.num_sum2)
         test = statistics.welch_t_test(*a, *b)
         m1, m2 = statistics.describe(*a).mean, statistics.describe(*b).mean
-        return _comparison(test, m2, b[0], m1, m2)
+        return _comparison(test, FIGURE_MEAN, m2, b[0], m1, m2)
     if kind == Question.Type.SINGLE:
         values = sorted(set(now) | set(before))
         test = statistics.chi_square_test(
             [[now.get(v, 0) for v in values], [before.get(v, 0) for v in values]]
         )
-        return _comparison(test, None, n_before, None, None)
+        return _comparison(test, FIGURE_DISTRIBUTION, None, n_before, None, None)
     return None
 
 
-def _comparison(test, previous_value, previous_n, value_now, value_before):
+def _comparison(test, figure, previous_value, previous_n, value_now, value_before):
     difference = None
     if value_now is not None and value_before is not None:
         difference = value_now - value_before
     return Comparison(
+        figure=figure,
         previous_value=previous_value,
         previous_n=previous_n,
         difference=difference,
@@ -530,6 +611,7 @@ def _segments(item: QuestionResult, per_group: dict, names: dict) -> None:
             value = _headline(question, counter, n).get("value")
         item.groups.append(
             GroupCell(
+                figure=item.figure,
                 name=name,
                 n=n,
                 value=value,

@@ -8,3 +8,6 @@ app_name = "surveys"
 urlpatterns = [
     path("", area_home, {"area": Area.SURVEYS}, name="home"),
 ]
+from surveys.urls_results import urlpatterns as results_urlpatterns  # noqa: E402
+
+urlpatterns += results_urlpatterns
