@@ -482,6 +482,28 @@ def monthly_csv(
     return response
 
 
+def survey_satisfaction(start: datetime.date, end: datetime.date) -> dict | None:
+    """Satisfaction with complaint handling from the post-complaint survey
+    (the surveys area's measure), or ``None`` when that area is not
+    installed. Not split by the page's filters: answers are not tied to
+    a channel or category."""
+    from qms import measures as registry
+
+    try:
+        measure = registry.get("surveys.post_complaint_satisfaction")
+    except KeyError:
+        return None
+    [point] = measure.points(start, end)
+    interval = measure.interval(point)
+    return {
+        "label": str(measure.label),
+        "value": _percent(measure.value(point)),
+        "n": measure.base(point),
+        "low": _percent(interval.low) if interval else "",
+        "high": _percent(interval.high) if interval else "",
+    }
+
+
 # --------------------------------------------------------------------------
 # The page
 # --------------------------------------------------------------------------
@@ -523,6 +545,7 @@ def monitoring_page(request: HttpRequest) -> HttpResponse:
             "board": board,
             "months": months,
             "tiles": tiles(board) if board.total.cases else [],
+            "survey_satisfaction": survey_satisfaction(selection.start, selection.end),
             "table": [
                 table_row(row, label)
                 for row, label in zip(board.rows, long_labels, strict=True)

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Satisfaction surveys")
+
+    def ready(self) -> None:
+        from surveys.measures import register_all
+
+        register_all()
