@@ -67,7 +67,8 @@ def section(request: SectionRequest) -> Section:
         result = analysis.wave_results(wave, with_charts=False)
         url = reverse("surveys:wave-results", args=[wave.pk])
         for item in result.questions:
-            if item.question.type not in HEADLINE_TYPES and not item.question.is_overall:
+            question = item.question
+            if question.type not in HEADLINE_TYPES and not question.is_overall:
                 continue
             headline_rows.append(
                 [
