@@ -103,6 +103,15 @@ def fmt(figure: str, value: float | None, *, signed: bool = False) -> str:
     return text
 
 
+def fmt_p(p_value: float | None) -> str:
+    """A p-value as people read it: four decimals, "< 0.0001" below that."""
+    if p_value is None:
+        return ""
+    if p_value < 0.0001:
+        return "< " + number_format(0.0001, 4)
+    return "= " + number_format(p_value, 4)
+
+
 def fmt_interval(figure: str, interval: statistics.Interval | None) -> str:
     if interval is None or interval.low is None or interval.high is None:
         return ""
@@ -139,6 +148,14 @@ class Comparison:
     @property
     def method_name(self) -> str:
         return str(METHOD_NAMES.get(self.method, self.method))
+
+    @property
+    def p_text(self) -> str:
+        return fmt_p(self.p_value)
+
+    @property
+    def adjusted_p_text(self) -> str:
+        return fmt_p(self.adjusted_p)
 
     @property
     def direction(self) -> str | None:
@@ -221,6 +238,10 @@ class QuestionResult:
             return ""
         estimate = fmt(FIGURE_SHARE, self.share.estimate)
         return f"{estimate} {fmt_interval(FIGURE_SHARE, self.share)}"
+
+    @property
+    def group_p_text(self) -> str:
+        return fmt_p(self.group_adjusted_p)
 
     @property
     def group_method_name(self) -> str:

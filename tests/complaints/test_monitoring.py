@@ -404,8 +404,9 @@ def test_number_of_queries_does_not_grow_with_cases(
     # session + user (2), permissions (2), form validation: the category and
     # the unit chosen (2), the unit tree below the unit (1), the page data (14:
     # 8 period parts, calendar, 3 cross-tables, recurring problems, dispute
-    # outcomes), the form's choices: channels, categories, units (3).
-    with django_assert_max_num_queries(24):
+    # outcomes), the form's choices: channels, categories, units (3), and the
+    # post-complaint survey satisfaction (1).
+    with django_assert_max_num_queries(25):
         response = client.get(
             URL, {**PAGE, "category": categories[0].pk, "org_unit": unit.pk}
         )

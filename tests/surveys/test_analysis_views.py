@@ -256,3 +256,17 @@ def test_excluded_response_count_shows_on_results(client_for, quality_manager, s
     Response.objects.filter(pk=survey["new"].responses.first().pk).update(excluded=True)
     page = client_for(quality_manager).get(results_url(survey["new"])).content.decode()
     assert "79 responses counted" in page and "1 excluded" in page
+
+
+def test_results_and_quality_pages_have_unique_ids(client_for, quality_manager, survey):
+    import re
+    from collections import Counter
+
+    client = client_for(quality_manager)
+    for url in (
+        results_url(survey["new"]),
+        reverse("surveys:wave-quality", args=[survey["new"].pk]),
+        reverse("surveys:wave-comments", args=[survey["new"].pk]),
+    ):
+        ids = re.findall(r'\sid="([^"]+)"', client.get(url).content.decode())
+        assert [i for i, n in Counter(ids).items() if n > 1] == []
