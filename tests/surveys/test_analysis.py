@@ -297,3 +297,44 @@ def test_questions_are_matched_by_code_across_versions(two_waves):
     assert items["Q_SPEED"].comparison is not None
     assert items["Q_NEW"].comparison is None
     assert Question.objects.filter(code="Q_SPEED").count() == 2
+
+
+def test_small_counts_use_fisher_and_match_scipy():
+    series = make_series()
+    questionnaire, _ = make_questionnaire(series, {"Q_OVERALL": ("csat", True)})
+    old, _ = make_wave(
+        series, questionnaire, name="old", opens_on=datetime.date(2024, 1, 1)
+    )
+    new, _ = make_wave(series, questionnaire, name="new")
+    add_responses(old, [{"answers": {"Q_OVERALL": v}} for v in [5] * 2 + [2] * 38])
+    add_responses(new, [{"answers": {"Q_OVERALL": v}} for v in [5] * 12 + [2] * 28])
+    [item] = analysis.wave_results(new, with_charts=False).questions
+    assert item.comparison.method == statistics.METHOD_FISHER_EXACT
+    expected = stats.fisher_exact([[12, 28], [2, 38]])
+    assert item.comparison.p_value == pytest.approx(expected.pvalue)
+    assert item.comparison.difference == pytest.approx(0.25)
+    assert item.comparison.significant  # the only test: BH leaves p as it is
+
+
+def test_nps_comparison_matches_hand_computed_z():
+    series = make_series()
+    questionnaire, _ = make_questionnaire(series, {"Q_NPS": ("nps", False)})
+    old, _ = make_wave(
+        series, questionnaire, name="old", opens_on=datetime.date(2024, 1, 1)
+    )
+    new, _ = make_wave(series, questionnaire, name="new")
+    add_responses(
+        old, [{"answers": {"Q_NPS": v}} for v in [10] * 30 + [8] * 30 + [3] * 40]
+    )
+    add_responses(
+        new, [{"answers": {"Q_NPS": v}} for v in [10] * 50 + [8] * 30 + [3] * 20]
+    )
+    [item] = analysis.wave_results(new, with_charts=False).questions
+    score1, score2 = 30.0, -10.0
+    se1 = 100 * np.sqrt((0.5 + 0.2 - 0.3**2) / 100)
+    se2 = 100 * np.sqrt((0.3 + 0.4 - 0.1**2) / 100)
+    z = (score1 - score2) / np.hypot(se1, se2)
+    assert item.value == pytest.approx(score1)
+    assert item.comparison.difference == pytest.approx(40.0)
+    assert item.comparison.p_value == pytest.approx(2 * stats.norm.sf(z))
+    assert item.comparison.direction == analysis.UP

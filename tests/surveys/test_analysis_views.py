@@ -270,3 +270,16 @@ def test_results_and_quality_pages_have_unique_ids(client_for, quality_manager, 
     ):
         ids = re.findall(r'\sid="([^"]+)"', client.get(url).content.decode())
         assert [i for i, n in Counter(ids).items() if n > 1] == []
+
+
+def test_export_hides_suppressed_figures(client_for, quality_manager):
+    series = make_series()
+    questionnaire, _ = make_questionnaire(series)
+    wave, _ = make_wave(series, questionnaire)
+    add_responses(wave, random_rows(3))
+    url = reverse("surveys:wave-results-export", args=[wave.pk, "csv"])
+    response = client_for(quality_manager).get(url)
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    speed = next(r for r in csv.DictReader(io.StringIO(text)) if r["code"] == "Q_SPEED")
+    assert speed["n"] == "3" and speed["base_note"] == "suppressed"
+    assert speed["value"] == "" and speed["mean"] == ""
