@@ -40,7 +40,7 @@ from qms import charts, statistics
 
 from . import results
 from .models import Participant, Question, Response, Wave
-from .results import SCORED_TYPES
+from .results import DETRACTORS, PROMOTERS, SCORED_TYPES, TOP_BOX
 
 ALPHA = 0.05
 SUPPRESS_BELOW = 5
@@ -49,13 +49,6 @@ INDICATIVE_BELOW = 30
 # (fewer when the questionnaire has fewer, but never below three).
 STRAIGHT_LINE_MIN_ITEMS = 5
 
-TOP_BOX = {
-    Question.Type.CSAT: (4, 5),
-    Question.Type.LIKERT: (4, 5),
-    Question.Type.CES: (5, 7),
-}
-PROMOTERS = (9, 10)
-DETRACTORS = (0, 6)
 
 FIGURE_NPS = "nps"
 FIGURE_SHARE = "share"

@@ -38,8 +38,8 @@ from django.utils.translation import gettext_lazy as _
 from qms import measures
 from qms.measures import MEAN, SHARE, Measure, Period, Point
 
-from .analysis import DETRACTORS, PROMOTERS, TOP_BOX
 from .models import Answer, Question, Response, Series
+from .results import DETRACTORS, PROMOTERS, TOP_BOX
 
 FILTERS = ("series", "question")
 _TRUNC = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}

@@ -36,6 +36,14 @@ SCORED_TYPES = (
     Question.Type.CES,
     Question.Type.LIKERT,
 )
+# Top-2-box (CES: "agree") per scale, and the NPS classes.
+TOP_BOX = {
+    Question.Type.CSAT: (4, 5),
+    Question.Type.LIKERT: (4, 5),
+    Question.Type.CES: (5, 7),
+}
+PROMOTERS = (9, 10)
+DETRACTORS = (0, 6)
 # Items whose identical answers mark a straight-liner (same 1-5 agreement grid).
 GRID_TYPES = (Question.Type.LIKERT,)
 

@@ -131,3 +131,19 @@ def test_correlation_interval_contains_r(pairs):
     result = s.pearson_r(x, y)
     assume(result.r is not None and abs(result.r) < 1)
     assert -1 <= result.interval.low <= result.r <= result.interval.high <= 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(0, 30), min_size=5, max_size=5), min_size=2, max_size=4
+    )
+)
+def test_kruskal_wallis_agrees_with_scipy_on_any_counts(groups):
+    samples = [np.repeat(np.arange(1, 6), row) for row in groups if sum(row)]
+    assume(len(samples) >= 2)
+    assume(len(set(np.concatenate(samples))) > 1)
+    expected = stats.kruskal(*samples)
+    result = s.kruskal_wallis_from_counts(groups)
+    assert result.statistic == pytest.approx(expected.statistic, rel=1e-9, abs=1e-9)
+    assert result.p_value == pytest.approx(expected.pvalue, rel=1e-7, abs=1e-12)
