@@ -1139,7 +1139,8 @@ def kruskal_wallis_from_counts(
     for row in rows:
         rank_sum = math.fsum(c * r for c, r in zip(row, mid_ranks, strict=True))
         h += rank_sum * rank_sum / sum(row)
-    h = (12 / (n * (n + 1)) * h - 3 * (n + 1)) / correction
+    # Identical groups give H = 0, which rounding can push just below zero.
+    h = max((12 / (n * (n + 1)) * h - 3 * (n + 1)) / correction, 0.0)
     df = len(rows) - 1
     p_value = float(_stats.chi2.sf(h, df))
     return TestResult(
