@@ -283,3 +283,14 @@ def test_export_hides_suppressed_figures(client_for, quality_manager):
     speed = next(r for r in csv.DictReader(io.StringIO(text)) if r["code"] == "Q_SPEED")
     assert speed["n"] == "3" and speed["base_note"] == "suppressed"
     assert speed["value"] == "" and speed["mean"] == ""
+
+
+def test_wave_without_answers_or_overall_item_still_shows(client_for, executive):
+    series = make_series()
+    questionnaire, _ = make_questionnaire(series, {"Q_SPEED": ("likert", False)})
+    wave, _ = make_wave(series, questionnaire)
+    page = client_for(executive).get(results_url(wave)).content.decode()
+    assert "first wave of the series" in page
+    assert "Fewer than 5 answers: not shown." in page
+    assert "No question is marked as the overall satisfaction item" in page
+    assert "Data quality" not in page  # executives do not clean data
