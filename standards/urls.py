@@ -1,6 +1,6 @@
 from django.urls import path
 
-from standards import views
+from standards import views, views_evaluations, views_results
 
 app_name = "standards"
 
@@ -8,6 +8,28 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("mine/", views.my_standards, name="my-standards"),
     path("coverage/", views.coverage, name="coverage"),
+    path("evaluations/", views_evaluations.evaluation_list, name="evaluation-list"),
+    path(
+        "evaluations/mine/",
+        views_evaluations.my_evaluations,
+        name="my-evaluations",
+    ),
+    path(
+        "evaluations/new/",
+        views_evaluations.evaluation_create,
+        name="evaluation-create",
+    ),
+    path(
+        "evaluations/<int:pk>/",
+        views_evaluations.evaluation_detail,
+        name="evaluation-detail",
+    ),
+    path(
+        "evaluations/<int:pk>/respond/",
+        views_evaluations.evaluation_respond,
+        name="evaluation-respond",
+    ),
+    path("results/", views_results.results_page, name="results"),
     path("new/", views.standard_create, name="standard-create"),
     path("<int:pk>/", views.standard_detail, name="standard-detail"),
     path("<int:pk>/edit/", views.standard_update, name="standard-update"),
