@@ -45,3 +45,24 @@ def today():
 
 def days(n):
     return datetime.timedelta(days=n)
+
+
+def answers(version, *values):
+    criteria = list(version.criteria.order_by("order"))
+    return {c.pk: (v, "") for c, v in zip(criteria, values, strict=True)}
+
+
+def evaluate(standard, employee, evaluator, *values, day=None, **fields):
+    day = day or today() - days(3)
+    version = services.version_in_force(standard=standard, on=day)
+    return services.evaluation_create(
+        standard=standard,
+        interaction_type="call",
+        reference=fields.pop("reference", "CALL-1"),
+        interaction_date=day,
+        channel=Channel.objects.get(code="phone"),
+        employee=employee,
+        evaluator=evaluator,
+        answers=answers(version, *values),
+        **fields,
+    )

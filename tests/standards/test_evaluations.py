@@ -9,7 +9,7 @@ from qms.models import Channel, Membership
 from standards import services
 from standards.models import CriterionScore, Evaluation
 from tests.factories import OrgUnitFactory, UserFactory
-from tests.standards.helpers import add_criterion, approve, days, make_standard, today
+from tests.standards.helpers import approve, days, evaluate, today
 
 pytestmark = pytest.mark.django_db
 
@@ -61,54 +61,6 @@ def test_all_not_applicable_has_no_score():
 
 
 # --- evaluations ----------------------------------------------------------
-
-
-@pytest.fixture
-def unit():
-    return OrgUnitFactory(name="Contact Centre")
-
-
-@pytest.fixture
-def agent(service_staff, unit):
-    Membership.objects.create(user=service_staff, unit=unit)
-    return service_staff
-
-
-@pytest.fixture
-def phone():
-    return Channel.objects.get(code="phone")
-
-
-@pytest.fixture
-def standard(process_owner, quality_manager):
-    standard = make_standard(process_owner)
-    v1 = standard.document.versions.get()
-    add_criterion(v1, "Greets.", weight=2, order=1)
-    add_criterion(v1, "Checks identity.", weight=3, order=2, is_critical=True)
-    add_criterion(v1, "Summarises the next step.", order=3, scoring="scale")
-    approve(v1, process_owner, quality_manager, effective_from=today() - days(200))
-    return standard
-
-
-def answers(version, *values):
-    criteria = list(version.criteria.order_by("order"))
-    return {c.pk: (v, "") for c, v in zip(criteria, values, strict=True)}
-
-
-def evaluate(standard, employee, evaluator, *values, day=None, **fields):
-    day = day or today() - days(3)
-    version = services.version_in_force(standard=standard, on=day)
-    return services.evaluation_create(
-        standard=standard,
-        interaction_type="call",
-        reference=fields.pop("reference", "CALL-1"),
-        interaction_date=day,
-        channel=Channel.objects.get(code="phone"),
-        employee=employee,
-        evaluator=evaluator,
-        answers=answers(version, *values),
-        **fields,
-    )
 
 
 def test_evaluation_stores_score_and_answers(standard, agent, quality_manager, unit):
