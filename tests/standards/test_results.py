@@ -122,7 +122,7 @@ def test_results_unit_filter(client_for, quality_manager, scored, unit):
     response = client.get(reverse("standards:results"), {"unit": unit.pk})
     assert 'id="overall-compliance">60.0 %' in response.content.decode()
     response = client.get(reverse("standards:results"), {"unit": other_unit().pk})
-    assert 'id="overall-compliance">–' in response.content.decode()
+    assert 'id="overall-compliance">\u2013' in response.content.decode()
 
 
 def other_unit():
