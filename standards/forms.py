@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from qms.models import Channel, OrgUnit
 
-from .models import Criterion, Evaluation, InteractionType, Standard
+from .models import (
+    CalibrationSession,
+    Criterion,
+    Evaluation,
+    InteractionType,
+    SamplingPlan,
+    Standard,
+)
 
 
 class _Crispy:
@@ -204,3 +211,42 @@ class EvaluationFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employee"].queryset = _staff_users()
+
+
+class ImportForm(_Crispy, forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8, separated by commas or semicolons, with a header row. "
+            "“Check” only previews; “Import” saves the rows only if all are valid."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
+
+
+class SamplingPlanForm(_Crispy, forms.ModelForm):
+    class Meta:
+        model = SamplingPlan
+        fields = ["name", "channel", "org_unit", "per_employee_month", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
+
+
+class CalibrationForm(_Crispy, forms.ModelForm):
+    class Meta:
+        model = CalibrationSession
+        fields = ["standard", "title", "reference", "interaction_date", "notes"]
+        widgets = {
+            "interaction_date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()

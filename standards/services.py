@@ -370,3 +370,22 @@ def evaluation_respond(
     evaluation._history_user = by
     evaluation.save(update_fields=["status", "employee_comment", "responded_at"])
     return evaluation
+
+
+def timeliness_target(
+    *, channel: Channel, unit: str, on: datetime.date
+) -> Decimal | None:
+    """The target (in ``unit``) of the timeliness criterion of the channel's
+    standard in force on ``on``; the strictest when several standards have
+    one. Two queries."""
+    from .selectors import effective_versions
+
+    versions = effective_versions(on=on)
+    document_ids = Standard.objects.filter(channels=channel).values_list(
+        "document_id", flat=True
+    )
+    version_ids = [versions[d].pk for d in document_ids if d in versions]
+    targets = Criterion.objects.filter(
+        version_id__in=version_ids, target_unit=unit, target_value__isnull=False
+    ).values_list("target_value", flat=True)
+    return min(targets, default=None)

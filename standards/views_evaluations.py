@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +22,7 @@ from .forms import (
     EvaluationStartForm,
     RespondForm,
 )
-from .models import Evaluation
+from .models import CalibrationSession, Evaluation
 
 PAGE_SIZE = 25
 PREFILL = ("reference", "channel", "employee", "interaction_type")
@@ -44,6 +44,11 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
         apply_validation_error(start, error)
         return render(request, "standards/evaluation_start.html", {"form": start})
     criteria = selectors.criteria(version)
+    calibration = None
+    if source.get("calibration"):
+        calibration = get_object_or_404(
+            CalibrationSession, pk=source.get("calibration")
+        )
     if request.method == "POST":
         form = EvaluationForm(request.POST, standard=standard, criteria=criteria)
     else:
@@ -64,16 +69,25 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
                 comments=data["comments"],
                 version=version,
                 criteria=list(criteria),
+                calibration=calibration,
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Evaluation saved."))
+            if calibration is not None:
+                return redirect(calibration)
             return redirect(evaluation)
     return render(
         request,
         "standards/evaluation_form.html",
-        {"form": form, "start": start, "standard": standard, "version": version},
+        {
+            "form": form,
+            "start": start,
+            "standard": standard,
+            "version": version,
+            "calibration": calibration,
+        },
     )
 
 
