@@ -149,8 +149,12 @@ class EvaluationForm(_Crispy, forms.Form):
         super().__init__(*args, **kwargs)
         self._helper()
         self.criteria = list(criteria)
+        channels = list(standard.channels.all())
         self.fields["channel"].queryset = standard.channels.all()
+        if len(channels) == 1:
+            self.fields["channel"].initial = channels[0].pk
         self.fields["employee"].queryset = _staff_users()
+        bootstrap_inputs(self)
         for criterion in self.criteria:
             if criterion.scoring == Criterion.Scoring.SCALE:
                 choices = [(str(s), str(s)) for s in range(1, 6)]
@@ -186,6 +190,15 @@ class RespondForm(_Crispy, forms.Form):
     )
 
 
+def bootstrap_inputs(form: forms.Form) -> None:
+    """Small Bootstrap inputs for a filter bar."""
+    for field in form.fields.values():
+        css = (
+            "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        )
+        field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+
+
 class EvaluationFilterForm(forms.Form):
     channel = forms.ModelChoiceField(
         label=_("Channel"), queryset=Channel.objects.all(), required=False
@@ -211,6 +224,7 @@ class EvaluationFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employee"].queryset = _staff_users()
+        bootstrap_inputs(self)
 
 
 class ImportForm(_Crispy, forms.Form):

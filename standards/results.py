@@ -220,10 +220,26 @@ def by_criterion(filters: Filters) -> list[CriterionRow]:
     return result
 
 
-def pareto(rows: list[CriterionRow], cut: float = 0.8):
-    """Pareto rows of failed checks per criterion (no zero rows)."""
-    items = [(r.behaviour, r.failed) for r in rows if r.failed]
-    return statistics.pareto(items, cut, other_label=None)
+PARETO_BARS = 10
+LABEL_LENGTH = 32
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1] + "…"
+
+
+def pareto(rows: list[CriterionRow], cut: float = 0.8, *, other: str = "Other"):
+    """Pareto rows of failed checks per criterion and standard: the ten most
+    failed, the rest together as ``other`` (pass it translated)."""
+    failing = sorted((r for r in rows if r.failed), key=lambda r: -r.failed)
+    items = [
+        (f"{_short(r.behaviour)} ({r.standard.split()[0]})", r.failed)
+        for r in failing[:PARETO_BARS]
+    ]
+    rest = sum(r.failed for r in failing[PARETO_BARS:])
+    if rest:
+        items.append((other, rest))
+    return statistics.pareto(items, cut, other_label=other)
 
 
 @dataclass
@@ -336,3 +352,49 @@ def timeliness_by_month(filters: Filters) -> list[TimelinessRow]:
         )
         for row in rows
     ]
+
+
+@dataclass
+class TimelinessSeries:
+    channel: str
+    metric: str
+    target: object
+    months: list  # TimelinessRow or None, one per month of the range
+    total: TimelinessRow
+
+
+def timeliness_table(filters: Filters) -> tuple[list[str], list[TimelinessSeries]]:
+    """Month labels and, per channel and metric, the monthly rows side by side
+    with the whole range's total (from the same single query)."""
+    months = []
+    month = filters.start.replace(day=1)
+    while month < filters.end:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    series: dict[tuple[str, str], dict] = {}
+    for row in timeliness_by_month(filters):
+        series.setdefault((row.channel, row.metric), {})[row.month] = row
+    result = []
+    for (channel, metric), by_month in series.items():
+        rows = list(by_month.values())
+        count = sum(r.count for r in rows)
+        weighted = [(r.mean, r.count) for r in rows if r.mean is not None]
+        total = TimelinessRow(
+            month=filters.start,
+            channel=channel,
+            metric=metric,
+            count=count,
+            within=sum(r.within for r in rows),
+            target=rows[-1].target,
+            mean=(
+                sum(m * n for m, n in weighted) / sum(n for _m, n in weighted)
+                if weighted and sum(n for _m, n in weighted)
+                else None
+            ),
+        )
+        result.append(
+            TimelinessSeries(
+                channel, metric, total.target, [by_month.get(m) for m in months], total
+            )
+        )
+    return [m.strftime("%m/%y") for m in months], result

@@ -376,8 +376,10 @@ def timeliness_target(
     *, channel: Channel, unit: str, on: datetime.date
 ) -> Decimal | None:
     """The target (in ``unit``) of the timeliness criterion of the channel's
-    standard in force on ``on``; the strictest when several standards have
-    one. Two queries."""
+    standard in force on ``on``. When several criteria have a target in the
+    unit (a letter is registered within 1 working day and answered within
+    10), a response-time figure measures the final answer, so the largest
+    target counts. Three queries."""
     from .selectors import effective_versions
 
     versions = effective_versions(on=on)
@@ -388,4 +390,4 @@ def timeliness_target(
     targets = Criterion.objects.filter(
         version_id__in=version_ids, target_unit=unit, target_value__isnull=False
     ).values_list("target_value", flat=True)
-    return min(targets, default=None)
+    return max(targets, default=None)

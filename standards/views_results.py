@@ -18,6 +18,7 @@ from qms.access import require_perm
 from qms.models import Channel, OrgUnit
 
 from . import results
+from .forms import bootstrap_inputs
 from .models import Criterion
 
 DEFAULT_MONTHS = 12
@@ -40,6 +41,10 @@ class ResultsFilterForm(forms.Form):
         max_value=100,
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap_inputs(self)
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
@@ -97,7 +102,7 @@ def results_page(request: HttpRequest) -> HttpResponse:
     filters, threshold = filters_from(form)
     months = results.by_month(filters)
     criteria = results.by_criterion(filters)
-    pareto = results.pareto(criteria)
+    pareto = results.pareto(criteria, other=_("Other"))
     weakest = None
     if criteria and criteria[0].failed:
         weakest = (
@@ -120,7 +125,7 @@ def results_page(request: HttpRequest) -> HttpResponse:
             "pareto": pareto,
             "training": results.training_needs(filters, threshold=threshold / 100),
             "threshold": threshold,
-            "timeliness": results.timeliness_by_month(filters),
+            "timeliness": results.timeliness_table(filters),
             "trend_svg": _trend_svg(months),
             "pareto_svg": _pareto_svg(pareto),
             "weakest": weakest,
