@@ -55,6 +55,7 @@ urlpatterns = [
     ),
     path("new/", views.standard_create, name="standard-create"),
     path("<int:pk>/", views.standard_detail, name="standard-detail"),
+    path("<int:pk>/pdf/", views.standard_pdf, name="standard-pdf"),
     path("<int:pk>/edit/", views.standard_update, name="standard-update"),
     path("<int:pk>/versions/new/", views.version_create, name="version-create"),
     path(
