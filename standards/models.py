@@ -52,6 +52,23 @@ class Standard(models.Model):
         return self.document.owner
 
 
+class CriterionQuerySet(models.QuerySet):
+    def linkable(self) -> CriterionQuerySet:
+        """Criteria a customer need can be linked to: those of released
+        versions (a draft's criteria may still vanish)."""
+        return (
+            self.filter(
+                version__status__in=[
+                    DocumentVersion.Status.APPROVED,
+                    DocumentVersion.Status.SUPERSEDED,
+                ],
+                version__document__standard__isnull=False,
+            )
+            .select_related("version__document")
+            .order_by("version__document__identifier", "-version__number", "order")
+        )
+
+
 class Criterion(models.Model):
     """A concrete, observable behaviour a version of a standard requires."""
 
@@ -103,6 +120,8 @@ class Criterion(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = CriterionQuerySet.as_manager()
+
     class Meta:
         ordering = ["version", "order", "pk"]
         verbose_name = _("criterion")
@@ -110,6 +129,20 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.behaviour[:80]
+
+    def get_absolute_url(self) -> str:
+        """Runs queries unless ``version__document__standard`` is loaded."""
+        return reverse(
+            "standards:criterion-detail",
+            args=[self.version.document.standard.pk, self.version.number, self.pk],
+        )
+
+    @property
+    def link_label(self) -> str:
+        """ "STD-PHONE v2: Answers within three rings." for link pickers;
+        needs ``version__document`` loaded (``Criterion.objects.linkable()``)."""
+        document = self.version.document
+        return f"{document.identifier} v{self.version.number}: {self.behaviour[:70]}"
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
