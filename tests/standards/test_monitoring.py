@@ -140,11 +140,11 @@ def plan(unit):
     )
 
 
-def _interactions_csv(agent, month, count=6, extra=""):
+def _interactions_csv(agent, month, count=6, extra="", prefix="C"):
     lines = ["reference,date,channel,employee"]
     for i in range(count):
         day = month + datetime.timedelta(days=i)
-        lines.append(f"C-{i:03d},{day.isoformat()},phone,{agent.username}")
+        lines.append(f"{prefix}-{i:03d},{day.isoformat()},phone,{agent.username}")
     return "\n".join(lines) + extra + "\n"
 
 
@@ -369,3 +369,54 @@ def test_evaluation_import_is_all_or_nothing(standard, agent, quality_manager):
     assert done.saved == 1
     evaluation = Evaluation.objects.get()
     assert evaluation.critical_fail and Membership.objects.filter(user=agent).exists()
+
+
+@pytest.mark.parametrize("agents", [1, 4])
+def test_plan_and_calibration_pages_use_constant_queries(
+    client_for, plan, unit, standard, quality_manager, agents,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    month = _last_month()
+    session = CalibrationSession.objects.create(
+        standard=standard,
+        title="S",
+        reference="CALL-CAL",
+        interaction_date=month,
+        created_by=quality_manager,
+    )
+    for i in range(agents):
+        person = UserFactory(username=f"a{i}", roles=["Service staff"])
+        Membership.objects.create(user=person, unit=unit)
+        importing.import_interactions(
+            plan=plan,
+            text=_interactions_csv(person, month, prefix=f"C{i}"),
+            dry_run=False,
+        )
+        evaluate(standard, person, quality_manager, "yes", "yes", "4", day=month)
+        evaluate(
+            standard, person, quality_manager, "yes", "no", "4",
+            day=month, calibration=session,
+        )  # fmt: skip
+    client = client_for(quality_manager)
+    # session, user, permissions x2, plan, done, interactions, users, standard,
+    # nav permissions
+    with django_assert_max_num_queries(12):
+        page = client.get(plan.get_absolute_url(), {"month": month.strftime("%Y-%m")})
+    assert page.content.decode().count("-00") >= 2 * agents
+    # session, user, permissions, the session, evaluations, scores
+    with django_assert_max_num_queries(10):
+        assert client.get(session.get_absolute_url()).status_code == 200
+
+
+def test_compliance_measure_filters_by_unit(standard, agent, quality_manager, unit):
+    from qms import measures
+    from tests.factories import OrgUnitFactory
+
+    evaluate(standard, agent, quality_manager, "yes", "yes", "5", day=today())
+    start = today().replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    compliance = measures.get("standards.compliance")
+    [inside] = compliance.points(start, end, filters={"unit": unit})
+    [outside] = compliance.points(start, end, filters={"unit": OrgUnitFactory()})
+    assert (inside.successes, inside.trials) == (1, 1)
+    assert outside.trials == 0
