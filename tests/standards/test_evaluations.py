@@ -4,6 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qms.models import Channel, Membership
 from standards import services
@@ -292,3 +294,30 @@ def test_list_export_and_results_use_constant_queries(
     # employee, month, criterion, training needs, timeliness, weakest, propose
     with django_assert_max_num_queries(18):
         assert client.get(reverse("standards:results")).status_code == 200
+
+
+# --- invariants ---------------------------------------------------------------
+
+ITEMS = st.lists(
+    st.tuples(
+        st.integers(min_value=1, max_value=100),
+        st.booleans(),
+        st.sampled_from(["yes", "no", "na", "1", "2", "3", "4", "5"]),
+    ),
+    max_size=12,
+)
+
+
+@given(ITEMS)
+def test_score_is_a_percentage_and_ignores_not_applicable(items):
+    result = services.compute_score(items)
+    applicable = [i for i in items if i[2] != "na"]
+    if not applicable:
+        assert result.score is None
+    else:
+        assert 0 <= result.score <= 100
+        assert services.compute_score(applicable).score == result.score
+    critical = any(c and services.failed(a) for _w, c, a in items)
+    assert result.critical_fail == critical
+    if result.compliant:
+        assert not critical and result.score >= 80
