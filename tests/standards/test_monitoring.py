@@ -420,3 +420,38 @@ def test_compliance_measure_filters_by_unit(standard, agent, quality_manager, un
     [outside] = compliance.points(start, end, filters={"unit": OrgUnitFactory()})
     assert (inside.successes, inside.trials) == (1, 1)
     assert outside.trials == 0
+
+
+def test_import_pages_check_then_import(
+    client_for, timed_standard, agent, quality_manager
+):
+    client = client_for(quality_manager)
+    day = (today() - days(2)).isoformat()
+    evaluations = (
+        "standard,reference,interaction_date,interaction_type,channel,employee,"
+        f"evaluator,c1,c2,c3,c4\nSTD-T,E-1,{day},call,phone,{agent.username},"
+        f"{quality_manager.username},yes,yes,yes,5\n"
+    ).encode()
+    url = reverse("standards:evaluation-import")
+    upload = SimpleUploadedFile("e.csv", evaluations, content_type="text/csv")
+    page = client.post(url, {"file": upload, "action": "check"})
+    assert "All 1 rows are valid" in page.content.decode() or "1 row is valid" in (
+        page.content.decode()
+    )
+    assert not Evaluation.objects.exists()
+    upload = SimpleUploadedFile("e.csv", evaluations, content_type="text/csv")
+    client.post(url, {"file": upload, "action": "import"})
+    assert Evaluation.objects.count() == 1
+    figures = f"date,channel,metric,count,within_target\n{day},phone,x,5,9\n".encode()
+    upload = SimpleUploadedFile("t.csv", figures, content_type="text/csv")
+    page = client.post(
+        reverse("standards:timeliness-import"), {"file": upload, "action": "import"}
+    )
+    body = page.content.decode()
+    assert "Nothing was imported" in body and "Unknown metric." in body
+    assert not TimelinessFigure.objects.exists()
+    upload = SimpleUploadedFile("t.csv", b"\xff\xfe\x00bad", content_type="text/csv")
+    page = client.post(
+        reverse("standards:timeliness-import"), {"file": upload, "action": "check"}
+    )
+    assert "not UTF-8" in page.content.decode()
