@@ -73,6 +73,11 @@ class TransitionForm(forms.Form):
     )
 
 
+class _CriterionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.link_label
+
+
 class LinkForm(forms.Form):
     """Link a need to a service or an improvement plan (the records that exist
     today; promises, standard criteria and survey questions follow)."""
@@ -84,20 +89,35 @@ class LinkForm(forms.Form):
     plan = forms.ModelChoiceField(
         label=_("Improvement plan"), queryset=None, required=False
     )
+    criterion = _CriterionChoiceField(
+        label=_("Criterion of a communication standard"),
+        queryset=None,
+        required=False,
+    )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.apps import apps
+
         from improvements.models import Plan
 
         self.fields["plan"].queryset = Plan.objects.order_by("-id")
+        # Looked up by name: the standards app does not import needs either.
+        self.fields["criterion"].queryset = apps.get_model(
+            "standards", "Criterion"
+        ).objects.linkable()
 
     def clean(self):
         data = super().clean()
-        chosen = [data.get("service"), data.get("plan")]
+        chosen = [data.get("service"), data.get("plan"), data.get("criterion")]
         if sum(1 for c in chosen if c) != 1:
-            raise forms.ValidationError(_("Choose one service or one plan."))
-        data["target"] = data.get("service") or data.get("plan")
+            raise forms.ValidationError(
+                _("Choose one service, one plan or one criterion.")
+            )
+        data["target"] = (
+            data.get("service") or data.get("plan") or data.get("criterion")
+        )
         return data
 
 

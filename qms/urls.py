@@ -33,6 +33,7 @@ urlpatterns = [
     # Public complaint form and status page (no login), in the complaints app.
     path("feedback/", include(("complaints.urls_public", "complaints_public"))),
     path("api/v1/", include(("complaints.urls_api", "api"))),
+    path("api/v1/standards/", include(("standards.urls_api", "standards_api"))),
     path("surveys/", include("surveys.urls")),
     path("improvements/", include("improvements.urls")),
     path("reports/", include("reports.urls")),

@@ -17,6 +17,9 @@ class StandardsConfig(AppConfig):
     verbose_name = _("Communication standards")
 
     def ready(self) -> None:
+        from standards.measures import register_all
+
+        register_all()
         post_save.connect(
             _new_version,
             sender="qms.DocumentVersion",

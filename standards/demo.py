@@ -395,7 +395,8 @@ def _criteria(version: DocumentVersion, rows: list) -> None:
 
 def seed(ctx) -> None:
     author, approver = ctx.users["owner2"], ctx.users["quality"]
-    effective = timezone.localdate() - datetime.timedelta(days=45)
+    # In force for over a year, so the demo evaluations reach back 12 months.
+    effective = timezone.localdate() - datetime.timedelta(days=400)
     channels = {c.code: c for c in Channel.objects.all()}
     for identifier, title, codes, purpose, scope, text, rows in STANDARDS:
         if Standard.objects.filter(document__identifier=identifier).exists():
@@ -425,3 +426,6 @@ def seed(ctx) -> None:
                 if user is not None:
                     services.acknowledge(user=user, version=version)
         ctx.count("communication standards")
+    from . import demo_evaluations
+
+    demo_evaluations.seed(ctx)

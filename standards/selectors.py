@@ -5,11 +5,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from qms.models import DocumentVersion, Membership
 
-from .models import Acknowledgement, Criterion, Standard
+from .models import (
+    Acknowledgement,
+    Criterion,
+    CriterionScore,
+    Evaluation,
+    Standard,
+)
 
 
 def effective_versions(
@@ -140,3 +148,92 @@ def acknowledgement_coverage(
             VersionCoverage(standard, standard.effective, list(units.values()))
         )
     return result
+
+
+# ---------------------------------------------------------------------------
+# Evaluations
+# ---------------------------------------------------------------------------
+
+
+def evaluations_visible_to(user) -> QuerySet[Evaluation]:
+    """Quality managers see every evaluation; evaluators (team leads) those
+    they made and those of their unit and the units below it; everybody else
+    only their own. Runs one query for an evaluator's unit tree."""
+    evaluations = Evaluation.objects.all()
+    if user.has_perm("standards.view_all_evaluations"):
+        return evaluations
+    scope = Q(employee=user)
+    if user.has_perm("standards.add_evaluation"):
+        scope |= Q(evaluator=user)
+        membership = Membership.objects.filter(user=user).select_related("unit")
+        unit = membership.first()
+        if unit is not None:
+            scope |= Q(org_unit_id__in=unit.unit.descendant_ids())
+    return evaluations.filter(scope)
+
+
+@dataclass
+class EvaluationFilters:
+    channel: int | None = None
+    unit: int | None = None
+    employee: int | None = None
+    month: datetime.date | None = None
+    status: str = ""
+    standard: int | None = None
+
+
+def evaluation_list(user, filters: EvaluationFilters) -> QuerySet[Evaluation]:
+    evaluations = (
+        evaluations_visible_to(user)
+        .regular()
+        .select_related(
+            "standard__document", "version", "channel", "employee", "evaluator"
+        )
+        .select_related("org_unit")
+        .order_by("-interaction_date", "-pk")
+    )
+    if filters.channel:
+        evaluations = evaluations.filter(channel_id=filters.channel)
+    if filters.unit:
+        evaluations = evaluations.filter(org_unit_id=filters.unit)
+    if filters.employee:
+        evaluations = evaluations.filter(employee_id=filters.employee)
+    if filters.standard:
+        evaluations = evaluations.filter(standard_id=filters.standard)
+    if filters.month:
+        evaluations = evaluations.filter(
+            interaction_date__gte=filters.month,
+            interaction_date__lt=next_month(filters.month),
+        )
+    if filters.status:
+        evaluations = evaluations.filter(status=filters.status)
+    return evaluations
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def evaluation_detail(user, pk: int) -> Evaluation:
+    """One evaluation in ``user``'s scope (404 outside it) with its scores."""
+    return get_object_or_404(
+        evaluations_visible_to(user)
+        .select_related(
+            "standard__document",
+            "version",
+            "channel",
+            "employee",
+            "evaluator",
+            "org_unit",
+            "calibration",
+        )
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=CriterionScore.objects.select_related("criterion").order_by(
+                    "criterion__order", "criterion__pk"
+                ),
+            )
+        ),
+        pk=pk,
+    )

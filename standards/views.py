@@ -99,6 +99,41 @@ def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_perm("standards.view_standard")
+def standard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable standard as an A4 PDF with page numbers (WeasyPrint)."""
+    import weasyprint
+    from django.contrib.staticfiles import finders
+    from django.template.loader import render_to_string
+
+    standard = _standard(pk)
+    number = request.GET.get("version")
+    if number:
+        if not number.isdigit():
+            raise Http404
+        version = _version(standard, int(number))
+    else:
+        version = core_selectors.effective_version(standard.document)
+    if version is None:
+        raise Http404
+    html = render_to_string(
+        "standards/standard_pdf.html",
+        {
+            "standard": standard,
+            "version": version,
+            "criteria": selectors.criteria(version),
+            "channels": standard.channels.all(),
+        },
+        request=request,
+    )
+    stylesheet = weasyprint.CSS(filename=finders.find("css/standards-pdf.css"))
+    pdf = weasyprint.HTML(string=html).write_pdf(stylesheets=[stylesheet])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{standard.document.identifier}-v{version.number}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
 @require_perm("standards.add_standard")
 def standard_create(request: HttpRequest) -> HttpResponse:
     form = StandardCreateForm(request.POST or None)

@@ -16,7 +16,7 @@ PUBLIC = {
     "complaints_public:status-lookup",
 }
 # Machine clients authenticate per request and get 401/403, not a redirect.
-API_PREFIX = "api:"
+API_PREFIX = ("api:", "standards_api:")
 SAMPLE_ARGS = {"int": "1", "str": "K-2026-000001", "slug": "x", "path": "x"}
 
 

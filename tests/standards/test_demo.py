@@ -46,3 +46,46 @@ def test_demo_pages_render(client):
     coverage = client.get(reverse("standards:coverage"))
     assert coverage.status_code == 200
     assert client.get(reverse("standards:home")).status_code == 200
+
+
+def test_demo_monitoring_data_has_a_weak_criterion():
+    import time
+
+    from django.utils import timezone
+
+    from standards import results
+    from standards.demo_evaluations import WEAK
+    from standards.models import (
+        CalibrationSession,
+        Evaluation,
+        Interaction,
+        TimelinessFigure,
+    )
+
+    ctx = core_demo.seed()
+    started = time.monotonic()
+    demo.seed(ctx)
+    assert time.monotonic() - started < 10  # a few seconds; generous on CI
+    count = Evaluation.objects.regular().count()
+    assert 1800 <= count <= 2200
+    today = timezone.localdate()
+    filters = results.Filters(
+        start=today.replace(day=1).replace(year=today.year - 1),
+        end=today.replace(day=1).replace(year=today.year + 1),
+    )
+    weak = [r for r in results.by_criterion(filters) if r.behaviour == WEAK]
+    failed = sum(r.failed for r in weak)
+    applicable = sum(r.applicable for r in weak)
+    assert 0.5 < 1 - failed / applicable < 0.7
+    others = [r for r in results.by_criterion(filters) if r.behaviour != WEAK]
+    assert all(r.share.estimate > 0.75 for r in others)
+    assert Evaluation.objects.filter(critical_fail=True).exists()
+    assert Evaluation.objects.filter(status=Evaluation.Status.DISPUTED).exists()
+    assert CalibrationSession.objects.get().evaluations.count() == 4
+    assert Interaction.objects.filter(picked=True).exists()
+    months = {
+        d.strftime("%Y-%m") for d in TimelinessFigure.objects.dates("date", "month")
+    }
+    assert len(months) == 12
+    demo.seed(ctx)
+    assert Evaluation.objects.regular().count() == count
