@@ -1,0 +1,32 @@
+from django.db import migrations
+
+_MODELS = ("report", "reportdecision", "distributionlist")
+
+# Quality managers run the review; executives read reports and the dashboard
+# and download PDFs but cannot issue; process owners read and close the
+# decisions they own (checked in the view); service staff have no access.
+PERMISSIONS = {
+    "Quality manager": [
+        *[f"reports.{a}_{m}" for m in _MODELS
+          for a in ("view", "add", "change", "delete")],
+        "reports.issue_report",
+        "reports.approve_report",
+    ],
+    "Executive": ["reports.view_report", "reports.view_reportdecision"],
+    "Process owner": ["reports.view_report", "reports.view_reportdecision"],
+}  # fmt: skip
+
+
+def forwards(apps, schema_editor):
+    from qms.roles import grant
+
+    grant(apps, PERMISSIONS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reports", "0001_initial"),
+        ("qms", "0002_roles_and_channels"),
+    ]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
