@@ -99,6 +99,10 @@ def report_update(
     return report
 
 
+def build_content_for(period: ReportPeriod, unit=None, language: str = "en") -> dict:
+    return building.build(period, unit=unit, language=language)
+
+
 def report_content(report: Report, today: datetime.date | None = None) -> dict:
     """What the report shows: the frozen snapshot once issued, else the
     figures built now."""
