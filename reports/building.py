@@ -120,7 +120,8 @@ def format_value(measure: Measure, value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return NO_VALUE
     if measure.kind == SHARE:
-        return formats.number_format(value * 100, 1, use_l10n=True) + "\N{NO-BREAK SPACE}%"
+        percent = formats.number_format(value * 100, 1, use_l10n=True)
+        return f"{percent}\N{NO-BREAK SPACE}%"
     if measure.kind == COUNT:
         return formats.number_format(
             round(value), 0, use_l10n=True, force_grouping=True

@@ -121,7 +121,9 @@ def test_pdf_holds_the_headings_and_figures(draft, quality_manager):
     assert "Page 3 /" in text
 
 
-def test_second_person_approval(settings, draft, quality_manager, second_quality_manager):
+def test_second_person_approval(
+    settings, draft, quality_manager, second_quality_manager
+):
     settings.REPORTS_REQUIRE_APPROVAL = True
     report = services.report_issue(report=draft, by=quality_manager)
     assert report.status == Report.Status.AWAITING_APPROVAL
@@ -159,7 +161,7 @@ def test_distribution_mails_the_pdf_to_users_and_addresses(
     (message,) = mail.outbox
     assert sorted(message.bcc) == ["cfo@example.org", "exec@example.org"]
     assert message.subject == "Management report Q2 2026"
-    (name, content, mimetype) = message.attachments[0]
+    (name, _content, mimetype) = message.attachments[0]
     assert mimetype == "application/pdf" and name.endswith(".pdf")
     assert f"/reports/{report.pk}/pdf/" in message.body
     assert report.distributed_at is not None
