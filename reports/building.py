@@ -10,9 +10,11 @@ are reached only through ``<app>.reports.section`` and :mod:`qms.measures`.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import importlib
 import importlib.util
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -264,10 +266,13 @@ def indicator_row(
         else NO_VALUE,
         "trend": trend_values,
         "trend_labels": [short_label(p) for p in periods[-TREND_POINTS:]],
-        "sparkline": charts.sparkline_svg(
-            trend_values,
-            title=_("%(label)s, last %(n)s periods")
-            % {"label": label, "n": len(trend_values)},
+        "sparkline": _unique_ids(
+            charts.sparkline_svg(
+                trend_values,
+                title=_("%(label)s, last %(n)s periods")
+                % {"label": label, "n": len(trend_values)},
+            ),
+            f"{measure.key}|{label}",
         ),
         "change": change.direction,
         "p_value": change.p_value,
@@ -277,6 +282,20 @@ def indicator_row(
         else False,
         "scope_note": scope_note,
     }
+
+
+_CHART_ID = re.compile(r'id="(chart-[0-9a-f]+)"')
+
+
+def _unique_ids(svg: str, name: str) -> str:
+    """qms.charts derives element ids from the drawing, before the title is
+    added, so two sparklines with the same values share ids; add a suffix
+    from the indicator to keep ids unique on the page."""
+    found = _CHART_ID.search(svg)
+    if not found:
+        return svg
+    suffix = hashlib.sha256(name.encode()).hexdigest()[:6]
+    return svg.replace(found.group(1), f"{found.group(1)}{suffix}")
 
 
 def _filters_for(measure: Measure, filters: dict, unit) -> tuple[dict, str]:

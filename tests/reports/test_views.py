@@ -277,3 +277,20 @@ def test_report_list_filters_and_query_count(
     assert "July 2026" in response.content.decode()
     response = client.get(reverse("reports:home") + "?kind=year")
     assert "July 2026" not in response.content.decode()
+
+
+def test_busy_report_pages_have_unique_ids(client_for, quality_manager, issued):
+    import re
+    from collections import Counter
+
+    ids = re.compile(r'\sid="([^"]+)"')
+    client = client_for(quality_manager)
+    for url in [
+        issued.get_absolute_url(),
+        reverse("reports:dashboard"),
+        reverse("reports:home"),
+        reverse("reports:report-create"),
+    ]:
+        html = client.get(url).content.decode()
+        duplicates = [i for i, n in Counter(ids.findall(html)).items() if n > 1]
+        assert duplicates == [], url
