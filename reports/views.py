@@ -198,8 +198,11 @@ def _act(request: HttpRequest, report: Report, action, done: str) -> HttpRespons
 @require_perm("reports.issue_report")
 def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(pk)
+    was_draft = report.is_draft
     response = _act(request, report, services.report_issue, _("Report issued."))
     report.refresh_from_db()
+    if not was_draft:
+        return response
     if report.status == Report.Status.AWAITING_APPROVAL:
         messages.info(request, _("The report awaits approval by a second person."))
     elif report.is_issued and request.POST.get("send"):

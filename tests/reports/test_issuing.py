@@ -200,3 +200,31 @@ def test_versions_count_issued_reports_of_the_same_period(draft, quality_manager
     )
     second = services.report_issue(report=second, by=quality_manager)
     assert second.version == 2
+
+
+def test_estonian_report_names_the_period_in_estonian(data, quality_manager):
+    report = services.report_create(
+        period=parse_period("2026-05", TODAY),
+        language="et",
+        by=quality_manager,
+        today=TODAY,
+    )
+    report = services.report_issue(report=report, by=quality_manager)
+    assert report.snapshot["language"] == "et"
+    assert report.snapshot["period"]["label"] == "mai 2026"
+    text = pdf_text(report.pdf.open("rb").read())
+    assert "mai 2026" in text
+
+
+def test_issuing_by_post_mails_when_asked(client_for, draft, quality_manager):
+    from django.urls import reverse
+
+    board = DistributionList.objects.create(name="Board", emails="b@example.org")
+    draft.distribution = board
+    draft.save()
+    client = client_for(quality_manager)
+    client.post(reverse("reports:report-issue", args=[draft.pk]), {"send": "1"})
+    assert len(mail.outbox) == 1
+    # Posting again neither re-issues nor re-sends.
+    client.post(reverse("reports:report-issue", args=[draft.pk]), {"send": "1"})
+    assert len(mail.outbox) == 1
