@@ -96,20 +96,25 @@ def _periods_needed(period: ReportPeriod) -> int:
 
 
 def measure_points(
-    measure: Measure, periods: list[ReportPeriod], filters: dict
+    measure: Measure,
+    periods: list[ReportPeriod],
+    filters: dict,
+    until: datetime.date | None = None,
 ) -> list[Point]:
     """One point per period. Months, quarters and years come from one grouped
     call; half-years have no buckets in the registry, so each is one call
-    with ``period=None`` (a fixed number of calls)."""
+    with ``period=None`` (a fixed number of calls). A period still running
+    is cut at ``until`` (exclusive), so its point covers only the days so far
+    and its rate and count test use that shorter exposure."""
     kind = periods[-1].kind
+    end = min(periods[-1].end, until) if until else periods[-1].end
     if kind in measures.PERIODS:
-        points = measure.points(
-            periods[0].start, periods[-1].end, period=kind, filters=filters
-        )
+        points = measure.points(periods[0].start, end, period=kind, filters=filters)
         if len(points) == len(periods):
             return points
     return [
-        measure.points(p.start, p.end, period=None, filters=filters)[0] for p in periods
+        measure.points(p.start, min(p.end, end), period=None, filters=filters)[0]
+        for p in periods
     ]
 
 
@@ -187,8 +192,8 @@ def compare(
             exposures = (previous.exposure, current.exposure)
         else:  # a count: events per day of each period
             exposures = (
-                (previous_period.end - previous_period.start).days,
-                (current_period.end - current_period.start).days,
+                (previous.end - previous.start).days,
+                (current.end - current.start).days,
             )
         if min(exposures) > 0:
             result = statistics.poisson_rate_test(
@@ -564,12 +569,17 @@ def earlier_decisions(period: ReportPeriod, unit, today: datetime.date) -> list[
 # --------------------------------------------------------------------------
 
 
-def build_section(section: Section, periods: list[ReportPeriod], unit) -> dict:
+def build_section(
+    section: Section,
+    periods: list[ReportPeriod],
+    unit,
+    until: datetime.date | None = None,
+) -> dict:
     rows = []
     for indicator in section.indicators:
         measure = measures.get(indicator.measure)
         filters, note = _filters_for(measure, indicator.filters, unit)
-        points = measure_points(measure, periods, filters)
+        points = measure_points(measure, periods, filters, until)
         rows.append(
             indicator_row(
                 measure,
@@ -612,6 +622,9 @@ def build(
     """
     today = today or timezone.localdate()
     periods = trend_periods(period, _periods_needed(period))
+    # A period still running (a draft for the current month) is cut at today.
+    until = today + datetime.timedelta(days=1)
+    running = period.end > until
     request = SectionRequest(period=period, unit=unit, language=language)
     with translation.override(language):
         sections = []
@@ -620,7 +633,7 @@ def build(
             if not with_tables:
                 section.tables = []
                 section.charts = []
-            sections.append(build_section(section, periods, unit))
+            sections.append(build_section(section, periods, unit, until))
         sections.sort(key=lambda s: (s["order"], s["key"]))
         signals = [s for section in sections for s in section["signals"]]
         signals.sort(key=lambda s: SIGNAL_ORDER.index(s["level"]))
@@ -636,6 +649,7 @@ def build(
                 "code": period_code(period),
             },
             "unit": {"id": unit.pk, "name": unit.name} if unit else None,
+            "running_until": today.isoformat() if running else None,
             "language": language,
             "generated_at": timezone.now().isoformat(),
             "sections": sections,

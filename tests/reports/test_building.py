@@ -206,3 +206,15 @@ def test_query_count_does_not_grow_with_the_data(django_assert_max_num_queries):
     make_cases(VOLUME, scale=8)
     make_needs(60, datetime.date(2026, 4, 2))
     _build_queries(django_assert_max_num_queries, QUERY_BUDGET)
+
+
+def test_a_running_period_is_compared_on_the_days_so_far(data):
+    # Frozen at 15 August; July had 8 cases.
+    make_cases({(2026, 8): 4})  # received on 3-6 August
+    content = building.build(parse_period("2026-08", TODAY), today=TODAY)
+    assert content["running_until"] == "2026-08-15"
+    cases = _rows(content, "complaints")["complaints.cases"]
+    assert (cases["value"], cases["previous"]) == (4, 8)
+    # 4 cases in 15 days against 8 in 31 days: the exposure is the days so far.
+    expected = stats.binomtest(4, 12, 15 / 46).pvalue
+    assert cases["p_value"] == pytest.approx(expected)
