@@ -3,8 +3,10 @@ from django.db import migrations
 _MODELS = ("report", "reportdecision", "distributionlist")
 
 # Quality managers run the review; executives read reports and the dashboard
-# and download PDFs but cannot issue; process owners read and close the
-# decisions they own (checked in the view); service staff have no access.
+# and download PDFs but cannot issue; process owners also read and close the
+# decisions they own (checked in the view); service staff read the issued
+# reports and the dashboard (ISO 9001 §7.4: staff hear how the service
+# performs; every figure is aggregated and small cells are suppressed).
 PERMISSIONS = {
     "Quality manager": [
         *[f"reports.{a}_{m}" for m in _MODELS
@@ -14,6 +16,7 @@ PERMISSIONS = {
     ],
     "Executive": ["reports.view_report", "reports.view_reportdecision"],
     "Process owner": ["reports.view_report", "reports.view_reportdecision"],
+    "Service staff": ["reports.view_report"],
 }  # fmt: skip
 
 

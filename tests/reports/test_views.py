@@ -31,16 +31,24 @@ def issued(draft, quality_manager):
 
 
 @pytest.mark.parametrize("name", ["reports:home", "reports:dashboard"])
-def test_readers_open_the_list_and_dashboard(client_for, executive, name):
-    assert client_for(executive).get(reverse(name)).status_code == 200
+def test_readers_open_the_list_and_dashboard(
+    client_for, executive, service_staff, process_owner, name
+):
+    for user in (executive, service_staff, process_owner):
+        assert client_for(user).get(reverse(name)).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["reports:home", "reports:dashboard"])
-def test_service_staff_and_outsiders_are_refused(
-    client_for, service_staff, outsider, name
-):
-    assert client_for(service_staff).get(reverse(name)).status_code == 403
+def test_outsiders_are_refused(client_for, outsider, name):
     assert client_for(outsider).get(reverse(name)).status_code == 403
+
+
+def test_service_staff_read_but_do_not_see_decisions_or_create(
+    client_for, service_staff
+):
+    client = client_for(service_staff)
+    assert client.get(reverse("reports:decision-list")).status_code == 403
+    assert client.get(reverse("reports:report-create")).status_code == 403
 
 
 def test_executive_reads_and_downloads_but_cannot_issue(
