@@ -232,6 +232,11 @@ PUBLIC_FORM_RATE_PER_HOUR = env.int("PUBLIC_FORM_RATE_PER_HOUR", default=10)
 # Document control: may the author of a version approve it too?
 QMS_ALLOW_SELF_APPROVAL = env.bool("QMS_ALLOW_SELF_APPROVAL", default=False)
 
+# Management reports: must a second person approve a report before it is
+# issued? The organisation's name on report covers (empty: the top unit's).
+REPORTS_REQUIRE_APPROVAL = env.bool("REPORTS_REQUIRE_APPROVAL", default=False)
+REPORTS_ORGANISATION = env.str("REPORTS_ORGANISATION", default="")
+
 # Background work. With no broker, tasks run inline in the web process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
@@ -252,6 +257,19 @@ CELERY_BEAT_SCHEDULE = {
     "improvements-reminders": {
         "task": "improvements.tasks.send_improvement_reminders",
         "schedule": crontab(hour=7, minute=45),
+    },
+    # Management reports on the first day of a month / quarter (reports.tasks).
+    "reports-monthly": {
+        "task": "reports.tasks.generate_scheduled_report",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+        "kwargs": {"period": "last-month"},
+    },
+    "reports-quarterly": {
+        "task": "reports.tasks.generate_scheduled_report",
+        "schedule": crontab(
+            day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=15
+        ),
+        "kwargs": {"period": "last-quarter"},
     },
     # Does nothing while COMPLAINTS_MAIL_URL is empty.
     "complaints-fetch-mail": {

@@ -1,0 +1,660 @@
+"""Assembling a report: find every area's section, compute its indicators
+through the measure registry, suppress small cells, draft the summary.
+
+The result is plain JSON-ready data (strings already in the report's
+language), so the same dict drives the HTML page, the PDF and the frozen
+snapshot of an issued report. Nothing here imports an area's models: areas
+are reached only through ``<app>.reports.section`` and :mod:`qms.measures`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import importlib
+import importlib.util
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from qms import charts, measures, statistics
+from qms.measures import COUNT, MEAN, RATE, SHARE, Measure, Point
+from qms.reporting import MIN_CELL, ReportPeriod, Section, SectionRequest
+
+from .periods import period_code, period_label, short_label
+
+SCHEMA_VERSION = 1
+# Trend length on sparklines.
+TREND_POINTS = 8
+# Significance level and the smallest base both periods need before a change
+# in a share or a mean is called significant (qms.statistics F4).
+ALPHA = 0.05
+N_MIN = 30
+SUPPRESSED = "·"
+NO_VALUE = "\N{EN DASH}"
+
+# How a change compares with the previous period.
+BETTER = "better"
+WORSE = "worse"
+NO_CHANGE = "none"
+UNKNOWN = "unknown"
+
+SIGNAL_ORDER = ("breach", "change", "out_of_control", "overdue", "info")
+
+
+# --------------------------------------------------------------------------
+# Discovery
+# --------------------------------------------------------------------------
+
+
+SectionFunction = Callable[[SectionRequest], Section]
+
+
+def section_functions() -> list[tuple[str, SectionFunction]]:
+    """``(app label, section)`` of every installed app whose ``<app>.reports``
+    module defines ``section``; a new area appears without changing this app."""
+    found = []
+    for config in apps.get_app_configs():
+        if config.name == __package__:
+            continue
+        module_name = f"{config.name}.reports"
+        try:
+            if importlib.util.find_spec(module_name) is None:
+                continue
+        except ModuleNotFoundError:
+            continue
+        module = importlib.import_module(module_name)
+        function = getattr(module, "section", None)
+        if callable(function):
+            found.append((config.label, function))
+    return found
+
+
+# --------------------------------------------------------------------------
+# Periods of the trend
+# --------------------------------------------------------------------------
+
+
+def trend_periods(period: ReportPeriod, count: int) -> list[ReportPeriod]:
+    """``count`` periods of the same kind ending with ``period``, oldest first."""
+    periods = [period]
+    while len(periods) < count:
+        periods.append(periods[-1].previous())
+    return list(reversed(periods))
+
+
+def _periods_needed(period: ReportPeriod) -> int:
+    """Enough periods for the sparkline and the same period a year earlier."""
+    per_year = {"month": 12, "quarter": 4, "half": 2, "year": 1}[period.kind]
+    return max(TREND_POINTS, per_year + 1)
+
+
+def measure_points(
+    measure: Measure,
+    periods: list[ReportPeriod],
+    filters: dict,
+    until: datetime.date | None = None,
+) -> list[Point]:
+    """One point per period. Months, quarters and years come from one grouped
+    call; half-years have no buckets in the registry, so each is one call
+    with ``period=None`` (a fixed number of calls). A period still running
+    is cut at ``until`` (exclusive), so its point covers only the days so far
+    and its rate and count test use that shorter exposure."""
+    kind = periods[-1].kind
+    end = min(periods[-1].end, until) if until else periods[-1].end
+    if kind in measures.PERIODS:
+        points = measure.points(periods[0].start, end, period=kind, filters=filters)
+        if len(points) == len(periods):
+            return points
+    return [
+        measure.points(p.start, min(p.end, end), period=None, filters=filters)[0]
+        for p in periods
+    ]
+
+
+# --------------------------------------------------------------------------
+# Numbers
+# --------------------------------------------------------------------------
+
+
+def format_value(measure: Measure, value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_VALUE
+    if measure.kind == SHARE:
+        percent = formats.number_format(value * 100, 1, use_l10n=True)
+        return f"{percent}\N{NO-BREAK SPACE}%"
+    if measure.kind == COUNT:
+        return formats.number_format(
+            round(value), 0, use_l10n=True, force_grouping=True
+        )
+    return formats.number_format(value, 2, use_l10n=True)
+
+
+@dataclass(frozen=True)
+class Change:
+    direction: str  # BETTER / WORSE / NO_CHANGE / UNKNOWN
+    p_value: float | None
+    method: str
+
+
+def compare(
+    measure: Measure,
+    current: Point,
+    previous: Point,
+    current_period: ReportPeriod,
+    previous_period: ReportPeriod,
+) -> Change:
+    """Is the change from ``previous`` to ``current`` significant, and is it
+    for the better? The test follows the measure's kind."""
+    p_value: float | None = None
+    significant = False
+    method = ""
+    if measure.kind == SHARE:
+        result = statistics.two_proportion_z_test(
+            current.successes, current.trials, previous.successes, previous.trials
+        )
+        method = result.method
+        p_value = result.p_value
+        diff = result.difference.estimate if result.difference else None
+        significant = statistics.is_significant_change(
+            p_value,
+            diff,
+            0.0,
+            current.trials,
+            previous.trials,
+            alpha=ALPHA,
+            n_min=N_MIN,
+        )
+    elif measure.kind == MEAN:
+        if current.n >= 2 and previous.n >= 2:
+            result = statistics.welch_t_test(
+                current.n,
+                current.sum_x,
+                current.sum_x2,
+                previous.n,
+                previous.sum_x,
+                previous.sum_x2,
+            )
+            method = result.method
+            p_value = result.p_value
+            diff = result.difference.estimate if result.difference else None
+            significant = statistics.is_significant_change(
+                p_value, diff, 0.0, current.n, previous.n, alpha=ALPHA, n_min=N_MIN
+            )
+    else:
+        if measure.kind == RATE:
+            exposures = (previous.exposure, current.exposure)
+        else:  # a count: events per day of each period
+            exposures = (
+                (previous.end - previous.start).days,
+                (current.end - current.start).days,
+            )
+        if min(exposures) > 0:
+            result = statistics.poisson_rate_test(
+                previous.count, exposures[0], current.count, exposures[1]
+            )
+            method = result.method
+            p_value = result.p_two_sided
+            significant = p_value is not None and p_value < ALPHA
+    if p_value is None:
+        return Change(UNKNOWN, None, method)
+    if not significant:
+        return Change(NO_CHANGE, p_value, method)
+    now, before = measure.value(current), measure.value(previous)
+    if now is None or before is None or now == before:
+        return Change(NO_CHANGE, p_value, method)
+    up = now > before
+    return Change(BETTER if up == measure.higher_is_better else WORSE, p_value, method)
+
+
+def out_of_control(measure: Measure, points: list[Point]) -> bool:
+    """Does the control chart (p for shares, u for rates) signal special-cause
+    variation at the last point?"""
+    chart = measure.control_chart(points)
+    if chart is None:
+        return False
+    return bool(chart.signals_at(len(points) - 1))
+
+
+def _value(measure: Measure, point: Point) -> float | None:
+    value = measure.value(point)
+    if value is not None and isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def indicator_row(
+    measure: Measure,
+    periods: list[ReportPeriod],
+    points: list[Point],
+    *,
+    label: str = "",
+    url: str = "",
+    scope_note: str = "",
+) -> dict:
+    """Everything a report shows for one indicator."""
+    per_year = {"month": 12, "quarter": 4, "half": 2, "year": 1}[periods[-1].kind]
+    current, previous = points[-1], points[-2]
+    year_earlier = points[-1 - per_year] if len(points) > per_year else None
+    value = _value(measure, current)
+    change = compare(measure, current, previous, periods[-1], periods[-2])
+    trend_values = [_value(measure, p) for p in points[-TREND_POINTS:]]
+    label = label or str(measure.label)
+    breach = measure.meets_target(value) is False
+    return {
+        "measure": measure.key,
+        "label": label,
+        "url": url,
+        "kind": measure.kind,
+        "unit": str(measure.unit),
+        "higher_is_better": measure.higher_is_better,
+        "value": value,
+        "value_text": format_value(measure, value),
+        "base": measure.base(current),
+        "target": measure.target,
+        "target_text": format_value(measure, measure.target)
+        if measure.target is not None
+        else "",
+        "meets_target": measure.meets_target(value),
+        "breach": breach,
+        "previous": _value(measure, previous),
+        "previous_text": format_value(measure, _value(measure, previous)),
+        "year_earlier": _value(measure, year_earlier) if year_earlier else None,
+        "year_earlier_text": format_value(measure, _value(measure, year_earlier))
+        if year_earlier
+        else NO_VALUE,
+        "trend": trend_values,
+        "trend_labels": [short_label(p) for p in periods[-TREND_POINTS:]],
+        "sparkline": _unique_ids(
+            charts.sparkline_svg(
+                trend_values,
+                title=_("%(label)s, last %(n)s periods")
+                % {"label": label, "n": len(trend_values)},
+            ),
+            f"{measure.key}|{label}",
+        ),
+        "change": change.direction,
+        "p_value": change.p_value,
+        "method": change.method,
+        "out_of_control": out_of_control(measure, points)
+        if measure.kind in (SHARE, RATE)
+        else False,
+        "scope_note": scope_note,
+    }
+
+
+_CHART_ID = re.compile(r'id="(chart-[0-9a-f]+)"')
+
+
+def _unique_ids(svg: str, name: str) -> str:
+    """qms.charts derives element ids from the drawing, before the title is
+    added, so two sparklines with the same values share ids; add a suffix
+    from the indicator to keep ids unique on the page."""
+    found = _CHART_ID.search(svg)
+    if not found:
+        return svg
+    suffix = hashlib.sha256(name.encode()).hexdigest()[:6]
+    return svg.replace(found.group(1), f"{found.group(1)}{suffix}")
+
+
+def _filters_for(measure: Measure, filters: dict, unit) -> tuple[dict, str]:
+    """The indicator's filters plus the report's unit where the measure can be
+    split by unit; otherwise a note that the figure is organisation-wide."""
+    filters = dict(filters)
+    if unit is None:
+        return filters, ""
+    for name in ("unit", "org_unit"):
+        if name in measure.filter_names:
+            filters[name] = unit.pk
+            return filters, ""
+    return filters, _("whole organisation")
+
+
+# --------------------------------------------------------------------------
+# Tables, signals, summary
+# --------------------------------------------------------------------------
+
+
+def suppress_small_cells(table) -> dict:
+    """The table as data; rows resting on 1-4 cases lose every figure (the
+    base shows "<5"), so no cell can point at a customer."""
+    rows = []
+    suppressed = 0
+    column = table.base_column
+    for row in table.rows:
+        row = list(row)
+        if column is not None:
+            base = row[column]
+            if isinstance(base, (int, float)) and 0 < base < MIN_CELL:
+                suppressed += 1
+                row = [
+                    row[0]
+                    if i == 0
+                    else (f"<{MIN_CELL}" if i == column else SUPPRESSED)
+                    for i in range(len(row))
+                ]
+        rows.append([_plain(cell) for cell in row])
+    return {
+        "title": str(table.title),
+        "columns": [str(c) for c in table.columns],
+        "rows": rows,
+        "note": str(table.note),
+        "base_column": column,
+        "suppressed": suppressed,
+    }
+
+
+def _plain(cell):
+    if cell is None or isinstance(cell, (bool, int, float, str)):
+        return cell
+    if hasattr(cell, "isoformat"):
+        return formats.date_format(cell, "SHORT_DATE_FORMAT")
+    try:
+        return float(cell)
+    except (TypeError, ValueError):
+        return str(cell)
+
+
+def indicator_signals(row: dict) -> list[dict]:
+    found = []
+    if row["breach"]:
+        found.append(
+            {
+                "level": "breach",
+                "text": _("%(label)s: %(value)s against a target of %(target)s.")
+                % {
+                    "label": row["label"],
+                    "value": row["value_text"],
+                    "target": row["target_text"],
+                },
+                "url": row["url"],
+            }
+        )
+    if row["change"] in (BETTER, WORSE):
+        text = (
+            _("%(label)s improved significantly: %(previous)s → %(value)s.")
+            if row["change"] == BETTER
+            else _("%(label)s worsened significantly: %(previous)s → %(value)s.")
+        )
+        found.append(
+            {
+                "level": "change",
+                "text": text
+                % {
+                    "label": row["label"],
+                    "previous": row["previous_text"],
+                    "value": row["value_text"],
+                },
+                "url": row["url"],
+            }
+        )
+    if row["out_of_control"]:
+        found.append(
+            {
+                "level": "out_of_control",
+                "text": _(
+                    "%(label)s: the control chart signals special-cause "
+                    "variation in this period (%(value)s)."
+                )
+                % {"label": row["label"], "value": row["value_text"]},
+                "url": row["url"],
+            }
+        )
+    return found
+
+
+def draft_summary(signals: list[dict], period_text: str) -> str:
+    """A first draft of the executive summary from the signals; the quality
+    manager edits it before issue."""
+    if not signals:
+        return _(
+            "In %(period)s no indicator missed its target or changed "
+            "significantly, and no action is overdue."
+        ) % {"period": period_text}
+    headings = {
+        "breach": _("Targets missed"),
+        "change": _("Significant changes"),
+        "out_of_control": _("Special-cause variation"),
+        "overdue": _("Overdue actions"),
+        "info": _("Also noted"),
+    }
+    lines = []
+    for level in SIGNAL_ORDER:
+        texts = [s["text"] for s in signals if s["level"] == level]
+        if texts:
+            lines.append(f"{headings[level]}:")
+            lines.extend(f"- {text}" for text in texts)
+            lines.append("")
+    return "\n".join(lines).strip()
+
+
+# --------------------------------------------------------------------------
+# Methods appendix
+# --------------------------------------------------------------------------
+
+
+def _kind_texts() -> dict[str, tuple[str, str, str]]:
+    """(kind, base, test) per measure kind, in the active language."""
+    return {
+        COUNT: (
+            _("Count"),
+            _("events"),
+            _("Exact Poisson test of the counts per day (conditional binomial)."),
+        ),
+        RATE: (
+            _("Rate per exposure"),
+            _("events and exposure"),
+            _(
+                "Exact Poisson rate test (conditional binomial); u-chart with "
+                "3-sigma limits and the 8-point run rule."
+            ),
+        ),
+        SHARE: (
+            _("Share"),
+            _("trials"),
+            _(
+                "Two-proportion z-test (pooled); p-chart with 3-sigma limits and "
+                "the 8-point run rule."
+            ),
+        ),
+        MEAN: (
+            _("Mean"),
+            _("observations"),
+            _("Welch's t-test from n, Σx and Σx²."),
+        ),
+    }
+
+
+def methods(rows: list[dict]) -> dict:
+    kinds = _kind_texts()
+    seen: dict[str, dict] = {}
+    for row in rows:
+        if row["measure"] in seen:
+            continue
+        measure = measures.get(row["measure"])
+        kind, base, test = kinds[measure.kind]
+        seen[row["measure"]] = {
+            "label": str(measure.label),
+            "description": str(measure.description),
+            "kind": kind,
+            "unit": str(measure.unit),
+            "base": base,
+            "test": test,
+            "direction": _("higher is better")
+            if measure.higher_is_better
+            else _("lower is better"),
+            "target": format_value(measure, measure.target)
+            if measure.target is not None
+            else NO_VALUE,
+        }
+    return {
+        "indicators": list(seen.values()),
+        "notes": [
+            _(
+                "Each figure is the area's own registered indicator for the "
+                "period; the previous period and the same period a year earlier "
+                "are computed the same way."
+            ),
+            _(
+                "A change is called significant when p < %(alpha)s and, for "
+                "shares and means, both periods rest on at least %(n)s cases; "
+                "otherwise it is treated as noise."
+            )
+            % {"alpha": formats.number_format(ALPHA, 2, use_l10n=True), "n": N_MIN},
+            _(
+                "Control charts compare the period with the preceding periods; a "
+                "point outside the 3-sigma limits or a run of 8 on one side of the "
+                "centre line signals special-cause variation."
+            ),
+            _(
+                "Table rows resting on fewer than %(n)s cases are suppressed so "
+                "that no figure can identify a customer or respondent."
+            )
+            % {"n": MIN_CELL},
+        ],
+    }
+
+
+# --------------------------------------------------------------------------
+# Decisions of earlier reports
+# --------------------------------------------------------------------------
+
+
+def earlier_decisions(period: ReportPeriod, unit, today: datetime.date) -> list[dict]:
+    """Decisions of the previous issued report of the same kind and unit, and
+    every older decision still open. Two queries."""
+    from .models import Report, ReportDecision
+
+    previous = (
+        Report.objects.issued()
+        .filter(kind=period.kind, org_unit=unit, period_start__lt=period.start)
+        .order_by("-period_start", "-issued_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    condition = Q(
+        status=ReportDecision.Status.OPEN, report__period_start__lt=period.start
+    )
+    if previous:
+        condition |= Q(report_id=previous)
+    decisions = (
+        ReportDecision.objects.filter(condition)
+        .select_related("owner", "report")
+        .order_by("due_date", "pk")
+    )
+    return [
+        {
+            "id": d.pk,
+            "report": d.report.period_label,
+            "text": d.text,
+            "owner": d.owner.get_full_name() or d.owner.get_username(),
+            "due_date": formats.date_format(d.due_date, "SHORT_DATE_FORMAT"),
+            "status": d.status,
+            "status_label": str(d.get_status_display()),
+            "outcome": d.outcome,
+            "overdue": d.is_overdue(today),
+        }
+        for d in decisions
+    ]
+
+
+# --------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------
+
+
+def build_section(
+    section: Section,
+    periods: list[ReportPeriod],
+    unit,
+    until: datetime.date | None = None,
+) -> dict:
+    rows = []
+    for indicator in section.indicators:
+        measure = measures.get(indicator.measure)
+        filters, note = _filters_for(measure, indicator.filters, unit)
+        points = measure_points(measure, periods, filters, until)
+        rows.append(
+            indicator_row(
+                measure,
+                periods,
+                points,
+                label=str(indicator.label),
+                url=indicator.url,
+                scope_note=note,
+            )
+        )
+    signals = [s for row in rows for s in indicator_signals(row)]
+    signals += [
+        {"level": s.level, "text": str(s.text), "url": s.url} for s in section.signals
+    ]
+    return {
+        "key": section.key,
+        "title": str(section.title),
+        "order": section.order,
+        "indicators": rows,
+        "tables": [suppress_small_cells(t) for t in section.tables],
+        "signals": signals,
+        "charts": list(section.charts),
+        "notes": [str(n) for n in section.notes],
+    }
+
+
+def build(
+    period: ReportPeriod,
+    *,
+    unit=None,
+    language: str = "en",
+    today: datetime.date | None = None,
+    with_tables: bool = True,
+) -> dict:
+    """The whole report content for ``period`` (and ``unit``) in ``language``.
+
+    The number of queries depends on the sections and their indicators, never
+    on the amount of data: each measure is asked once for the trend (eight
+    calls for half-years), each section runs its own fixed set of queries.
+    """
+    today = today or timezone.localdate()
+    periods = trend_periods(period, _periods_needed(period))
+    # A period still running (a draft for the current month) is cut at today.
+    until = today + datetime.timedelta(days=1)
+    running = period.end > until
+    request = SectionRequest(period=period, unit=unit, language=language)
+    with translation.override(language):
+        sections = []
+        for _label, function in section_functions():
+            section = function(request)
+            if not with_tables:
+                section.tables = []
+                section.charts = []
+            sections.append(build_section(section, periods, unit, until))
+        sections.sort(key=lambda s: (s["order"], s["key"]))
+        signals = [s for section in sections for s in section["signals"]]
+        signals.sort(key=lambda s: SIGNAL_ORDER.index(s["level"]))
+        label = period_label(period)
+        rows = [row for section in sections for row in section["indicators"]]
+        return {
+            "schema": SCHEMA_VERSION,
+            "period": {
+                "kind": period.kind,
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+                "label": label,
+                "code": period_code(period),
+            },
+            "unit": {"id": unit.pk, "name": unit.name} if unit else None,
+            "running_until": today.isoformat() if running else None,
+            "language": language,
+            "generated_at": timezone.now().isoformat(),
+            "sections": sections,
+            "signals": signals,
+            "summary_draft": draft_summary(signals, label),
+            "decisions": earlier_decisions(period, unit, today) if with_tables else [],
+            "methods": methods(rows),
+        }

@@ -1,0 +1,40 @@
+"""The reports demo: an issued quarterly report with decisions and a draft
+for the current month, seeded after the complaints demo; safe to run twice.
+Also times the quarterly report's PDF (issue 9: a few seconds)."""
+
+import time
+
+import pytest
+from django.utils import timezone
+
+from complaints import demo as complaints_demo
+from qms import demo
+from reports import demo as reports_demo
+from reports import pdf, services
+from reports.models import DistributionList, Report, ReportDecision
+from reports.periods import last_full, period_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_reports():
+    ctx = demo.seed()
+    complaints_demo.seed(ctx)
+    reports_demo.seed(ctx)
+    reports_demo.seed(ctx)  # twice: nothing new
+    today = timezone.localdate()
+    issued = Report.objects.get(status=Report.Status.ISSUED)
+    assert issued.period == last_full("quarter", today)
+    assert services.verify(issued)
+    assert ReportDecision.objects.filter(report=issued).count() == 2
+    draft = Report.objects.get(status=Report.Status.DRAFT)
+    assert draft.period == period_of("month", today)
+    assert DistributionList.objects.get(is_default=True).users.count() == 2
+
+    started = time.perf_counter()
+    content = services.report_content(issued)
+    data = pdf.render_pdf(issued, content)
+    seconds = time.perf_counter() - started
+    assert data.startswith(b"%PDF")
+    # Generous for a loaded CI machine; about 1 s for the render alone here.
+    assert seconds < 20
