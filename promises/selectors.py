@@ -16,6 +16,7 @@ def promise_list() -> QuerySet[Promise]:
             indicator_count=Count("indicators", distinct=True),
             broken_case_count=Count("case_tags", distinct=True),
         )
+        .order_by("title", "id")
     )
 
 

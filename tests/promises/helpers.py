@@ -19,7 +19,7 @@ def make_promise(owner, by=None, **fields) -> Promise:
     fields.setdefault("title", "E-mail answered within one working day")
     fields.setdefault("text_et", "Vastame e-kirjale ühe tööpäeva jooksul.")
     fields.setdefault("text_en", "We answer your e-mail within one working day.")
-    fields.setdefault("text_ru", "Мы отвечаем в течение одного рабочего дня.")  # noqa: RUF001
+    fields.setdefault("text_ru", "Мы отвечаем в течение одного рабочего дня.")
     fields.setdefault("remedy_en", "We call you the same day.")
     return services.promise_save(promise=Promise(owner=owner, **fields), by=by or owner)
 
@@ -47,11 +47,15 @@ def add_events(indicator, moment, kept: int, broken: int, **fields):
     """``kept`` + ``broken`` events of a kept/broken indicator at ``moment``."""
     return FulfilmentEvent.objects.bulk_create(
         [
-            FulfilmentEvent(indicator=indicator, occurred_at=moment, kept=True, **fields)
+            FulfilmentEvent(
+                indicator=indicator, occurred_at=moment, kept=True, **fields
+            )
             for _ in range(kept)
         ]
         + [
-            FulfilmentEvent(indicator=indicator, occurred_at=moment, kept=False, **fields)
+            FulfilmentEvent(
+                indicator=indicator, occurred_at=moment, kept=False, **fields
+            )
             for _ in range(broken)
         ]
     )

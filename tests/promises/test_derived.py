@@ -55,9 +55,7 @@ def test_derived_indicator_reads_the_complaints_measure(quality_manager, cases):
     )
     publish(promise, quality_manager)
     start, end = datetime.date(2026, 3, 1), datetime.date(2026, 5, 1)
-    points = monitoring.indicator_points([indicator], start, end, "month")[
-        indicator.pk
-    ]
+    points = monitoring.indicator_points([indicator], start, end, "month")[indicator.pk]
     assert [(p.start, p.successes, p.trials) for p in points] == [
         (datetime.date(2026, 3, 1), 2, 3),
         (datetime.date(2026, 4, 1), 1, 2),

@@ -75,9 +75,15 @@ def test_retiring_a_published_promise_needs_a_reason(quality_manager):
     [
         ({"kind": PromiseIndicator.Kind.TIME, "time_limit": None}, "time_limit"),
         ({"kind": PromiseIndicator.Kind.LEVEL}, "threshold"),
-        ({"kind": PromiseIndicator.Kind.MEASURE, "source_measure": "x.y"}, "source_measure"),
         (
-            {"kind": PromiseIndicator.Kind.MEASURE, "source_measure": "complaints.cases"},
+            {"kind": PromiseIndicator.Kind.MEASURE, "source_measure": "x.y"},
+            "source_measure",
+        ),
+        (
+            {
+                "kind": PromiseIndicator.Kind.MEASURE,
+                "source_measure": "complaints.cases",
+            },
             "source_measure",
         ),
     ],
