@@ -4,6 +4,7 @@ forms, fulfilment events, import, review, self-assessment, case tags."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from qms import selectors as core_selectors
 from qms.access import require_perm
 from qms.areas import Area
 from qms.forms import apply_validation_error
+from qms.measures import bucket_start
 
 from . import importing, monitoring, selectors, services
 from .access import get_promise_for_user, may_edit, may_record
@@ -43,6 +45,7 @@ from .models import (
 )
 
 PAGE_SIZE = 25
+CHART_ID = re.compile(r'id="(chart-[0-9a-f]+)"')
 MONITORING_MONTHS = 24
 
 
@@ -81,11 +84,19 @@ def _monitoring_range(period: str) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
+def _unique_ids(svg: str, suffix: str) -> str:
+    """qms.charts derives element ids from the drawing alone, so two charts
+    with the same data (untitled inside) would repeat ids on one page."""
+    found = CHART_ID.search(svg)
+    return svg.replace(found.group(1), f"{found.group(1)}{suffix}") if found else svg
+
+
 def indicator_panels(promise: Promise, period: str) -> list[dict]:
     """Per indicator: the period rows, the p-chart and whether it needs review."""
     start, end = _monitoring_range(period)
     indicators = list(promise.indicators.all())
     points = monitoring.indicator_points(indicators, start, end, period)
+    current = bucket_start(timezone.localdate(), period)
     panels = []
     for indicator in indicators:
         series = points.get(indicator.pk, [])
@@ -105,8 +116,9 @@ def indicator_panels(promise: Promise, period: str) -> list[dict]:
                 _("Share kept"),
                 percent=True,
             )
+            svg = _unique_ids(svg, f"i{indicator.pk}")
         # The running period is incomplete: review looks at complete ones.
-        complete = [r for r in rows if r.end <= measures_today_bucket(period)]
+        complete = [r for r in rows if r.end <= current]
         panels.append(
             {
                 "indicator": indicator,
@@ -120,12 +132,6 @@ def indicator_panels(promise: Promise, period: str) -> list[dict]:
             }
         )
     return panels
-
-
-def measures_today_bucket(period: str) -> datetime.date:
-    from qms.measures import bucket_start
-
-    return bucket_start(timezone.localdate(), period)
 
 
 @require_perm("promises.view_promise")

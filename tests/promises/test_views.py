@@ -421,3 +421,29 @@ def test_review_reminder_is_sent_once(quality_manager, promise):
     assert send_review_reminders() == 0
     assert mail.outbox[0].to == ["qm@example.org"]
     assert promise.reference in mail.outbox[0].subject
+
+
+def test_pages_have_unique_ids(client_for, quality_manager, promise):
+    import re
+    from collections import Counter
+
+    make_indicator(promise, kind=KEPT, name="Second")
+    for indicator in promise.indicators.all():
+        add_events(indicator, at(2026, 1, 10), 3, 1)
+    publish(promise, quality_manager)
+    case = register_case(by=quality_manager)
+    client = client_for(quality_manager)
+    for url in [
+        reverse("promises:home"),
+        promise.get_absolute_url(),
+        reverse("promises:event-list", args=[promise.pk]),
+        reverse("promises:event-create", args=[promise.pk]),
+        reverse("promises:assessment", args=[promise.pk]),
+        reverse("promises:review-create", args=[promise.pk]),
+        reverse("promises:charter"),
+        case.get_absolute_url(),
+        reverse("qms:home"),
+    ]:
+        html = client.get(url).content.decode()
+        ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+        assert [i for i, n in ids.items() if n > 1] == [], url
