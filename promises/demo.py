@@ -429,12 +429,17 @@ def _users(ctx) -> dict:
 
 
 def _tag_cases(ctx, promises: dict[str, Promise]) -> None:
-    """Tag a few complaints as broken promises (needs the complaints demo;
-    the complaints area seeds after this one, so a second run adds them)."""
+    """Tag a few complaints as broken promises. ``seed_demo`` runs the areas
+    in navigation order, promises before complaints, so the complaints demo
+    is seeded here first (it is safe to run twice: the later call finds its
+    cases and adds nothing)."""
+    from complaints import demo as complaints_demo
     from complaints.models import Case
 
     if BrokenPromiseTag.objects.exists():
         return
+    if not Case.objects.exists():
+        complaints_demo.seed(ctx)
     targets = [
         promises.get("E-mail answered within one working day"),
         promises.get("Decision on a complaint within 15 working days"),
