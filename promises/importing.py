@@ -153,7 +153,7 @@ def import_events(file: IO, *, promise: Promise, dry_run: bool, by) -> ImportRes
             if event.reference and (key in existing or key in seen):
                 raise _RowError("reference", ERR_DUPLICATE)
             seen.add(key)
-            event.full_clean(validate_unique=False)
+            event.full_clean(validate_unique=False, validate_constraints=False)
         except _RowError as error:
             result.errors.append((number, error.column, error.message))
             continue

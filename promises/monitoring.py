@@ -191,27 +191,28 @@ def promises_needing_review(
     """Published promises with an indicator below target or at risk in each of
     the last N complete periods (``PROMISES_REVIEW_AFTER_PERIODS``).
 
-    Queries: the published promises with their indicators (two), one grouped
-    query for all event-based indicators, and the measure's queries for each
-    derived indicator.
+    Queries: the indicators of published promises with their promise (one),
+    one grouped query for all event-based indicators, and the measure's
+    queries for each derived indicator.
     """
     today = today or timezone.localdate()
     count = review_after_periods()
     start, end = last_complete_periods(today, period, count)
-    promises = list(
-        Promise.objects.published()
-        .select_related("owner")
-        .prefetch_related("indicators")
+    indicators = list(
+        PromiseIndicator.objects.filter(promise__status=Promise.Status.PUBLISHED)
+        .select_related("promise__owner")
+        .order_by("promise__title", "promise_id", "id")
     )
-    indicators = [i for p in promises for i in p.indicators.all()]
     points = indicator_points(indicators, start, end, period)
     flags = []
-    for promise in promises:
-        for indicator in promise.indicators.all():
-            rows = rows_for(points.get(indicator.pk, []), indicator.target)
-            if needs_review(rows, count):
-                flags.append(ReviewFlag(promise, indicator, rows))
-                break
+    flagged: set[int] = set()
+    for indicator in indicators:
+        if indicator.promise_id in flagged:
+            continue
+        rows = rows_for(points.get(indicator.pk, []), indicator.target)
+        if needs_review(rows, count):
+            flags.append(ReviewFlag(indicator.promise, indicator, rows))
+            flagged.add(indicator.promise_id)
     return flags
 
 

@@ -7,9 +7,9 @@ import datetime
 import re
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -485,7 +485,7 @@ def case_untag(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, reference)
     promise = get_object_or_404(Promise, pk=pk)
     if not promise.case_tags.filter(case=case).exists():
-        raise PermissionDenied
+        raise Http404
     services.case_untag(promise=promise, case=case, by=request.user)
     messages.success(request, _("Broken-promise tag removed."))
     return redirect(case)
