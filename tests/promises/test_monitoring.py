@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 import time_machine
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy.stats import binomtest
 
 from promises import monitoring, reports
@@ -160,3 +162,21 @@ def test_dashboard_review_list_runs_two_queries(
     with django_assert_max_num_queries(2):
         flags = monitoring.promises_needing_review()
     assert len(flags) == count
+
+
+@given(
+    n=st.integers(min_value=1, max_value=5000),
+    share=st.floats(min_value=0, max_value=1),
+    target=st.floats(min_value=0.01, max_value=1),
+)
+def test_classification_agrees_with_the_interval(n, share, target):
+    successes = round(n * share)
+    interval = monitoring.statistics.wilson_interval(successes, n)
+    status = monitoring.classify(successes, n, target)
+    assert (status == monitoring.BELOW) == (interval.high < target)
+    assert (status == monitoring.MEETS) == (interval.low >= target)
+    # One more kept event never makes the classification worse.
+    if successes < n:
+        order = [monitoring.BELOW, monitoring.AT_RISK, monitoring.MEETS]
+        better = monitoring.classify(successes + 1, n, target)
+        assert order.index(better) >= order.index(status)
