@@ -254,6 +254,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks_reminders.send_complaint_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    "promises-review-reminders": {
+        "task": "promises.tasks.send_promise_review_reminders",
+        "schedule": crontab(hour=7, minute=50),
+    },
     "improvements-reminders": {
         "task": "improvements.tasks.send_improvement_reminders",
         "schedule": crontab(hour=7, minute=45),
@@ -277,6 +281,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60,
     },
 }
+
+# Customer promises: an indicator below target or at risk in this many
+# consecutive complete months puts its promise on the dashboard's review list;
+# owners are reminded this many days before a promise's review date.
+PROMISES_REVIEW_AFTER_PERIODS = env.int("PROMISES_REVIEW_AFTER_PERIODS", default=2)
+PROMISES_REVIEW_REMINDER_DAYS = env.int("PROMISES_REVIEW_REMINDER_DAYS", default=14)
 
 LOGGING = {
     "version": 1,

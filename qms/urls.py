@@ -6,6 +6,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from complaints import urls_api as complaints_api
+from promises import urls_api as promises_api
 from qms import views
 from qms.access import public
 
@@ -32,7 +34,12 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     # Public complaint form and status page (no login), in the complaints app.
     path("feedback/", include(("complaints.urls_public", "complaints_public"))),
-    path("api/v1/", include(("complaints.urls_api", "api"))),
+    # One ``api`` namespace for the complaints and promises APIs (and one
+    # OpenAPI schema); the standards API has its own namespace.
+    path(
+        "api/v1/",
+        include((complaints_api.urlpatterns + promises_api.urlpatterns, "api")),
+    ),
     path("api/v1/standards/", include(("standards.urls_api", "standards_api"))),
     path("surveys/", include("surveys.urls")),
     path("improvements/", include("improvements.urls")),

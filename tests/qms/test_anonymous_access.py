@@ -14,6 +14,7 @@ PUBLIC = {
     "complaints_public:case-thanks",
     "complaints_public:case-status",
     "complaints_public:status-lookup",
+    "promises:charter",
 }
 # Machine clients authenticate per request and get 401/403, not a redirect.
 API_PREFIX = ("api:", "standards_api:")

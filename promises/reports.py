@@ -1,0 +1,102 @@
+"""The promises section of the management report (contract: qms.reporting)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from qms.reporting import Indicator, Section, SectionRequest, Signal, Table
+
+from . import monitoring
+from .models import Promise
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.1f} %"
+
+
+def section(request: SectionRequest) -> Section:
+    """Fulfilment against target of each published promise in the period,
+    and the promises needing review as signals. Queries: the promises with
+    their indicators (two), one grouped query for event-based indicators and
+    the measure's own for each derived one."""
+    period = request.period
+    promises = list(
+        Promise.objects.published().prefetch_related("indicators").order_by("title")
+    )
+    indicators = [i for p in promises for i in p.indicators.all()]
+    points = monitoring.indicator_points(indicators, period.start, period.end, None)
+    rows = []
+    for promise in promises:
+        for indicator in promise.indicators.all():
+            point = (points.get(indicator.pk) or [None])[0]
+            if point is None:
+                continue
+            row = monitoring.rows_for([point], indicator.target)[0]
+            rows.append(
+                [
+                    f"{promise.reference} {promise.title}",
+                    indicator.name,
+                    row.successes,
+                    row.trials,
+                    _percent(row.rate),
+                    f"{_percent(row.interval.low)}-{_percent(row.interval.high)}"
+                    if row.trials
+                    else "-",
+                    _percent(indicator.target),
+                    str(row.status_label),
+                ]
+            )
+    signals = [
+        Signal(
+            level="breach",
+            text=_(
+                "%(promise)s: “%(indicator)s” below target or at risk in each of "
+                "the last %(n)s months; the promise needs review."
+            )
+            % {
+                "promise": str(flag.promise),
+                "indicator": flag.indicator.name,
+                "n": len(flag.rows),
+            },
+            url=flag.promise.get_absolute_url(),
+        )
+        for flag in monitoring.promises_needing_review(today=period.end, period="month")
+    ]
+    return Section(
+        key="promises",
+        title=_("Customer promises"),
+        order=10,
+        indicators=[
+            Indicator(
+                measure="promises.fulfilment_share",
+                filters={"promise": p.pk},
+                label=p.title,
+                url=p.get_absolute_url(),
+            )
+            for p in promises
+        ],
+        tables=[
+            Table(
+                title=_("Fulfilment against target"),
+                columns=[
+                    _("Promise"),
+                    _("Indicator"),
+                    _("Kept"),
+                    _("Events"),
+                    _("Rate"),
+                    _("95 % interval"),
+                    _("Target"),
+                    _("Against target"),
+                ],
+                rows=rows,
+                note=_(
+                    "Below target only when the whole interval lies below the "
+                    "target; at risk when it reaches the target."
+                ),
+                base_column=3,
+            )
+        ],
+        signals=signals,
+        notes=[_("Promises are organisation-wide; the section is not split by unit.")]
+        + ([] if promises else [_("No promise is published.")]),
+    )
