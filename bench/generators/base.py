@@ -22,6 +22,7 @@ from django.core.management.color import no_style
 from django.db import connection, models
 from django.utils import timezone
 
+
 @dataclass
 class BenchContext:
     """What earlier generators made, for later ones to point at."""
@@ -56,7 +57,7 @@ def is_postgres() -> bool:
 def first_id(model: type[models.Model]) -> int:
     """The first primary key a generator may use for ``model``."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {model._meta.db_table}")  # noqa: S608
+        cursor.execute(f"SELECT MAX(id) FROM {model._meta.db_table}")
         (highest,) = cursor.fetchone()
     return (highest or 0) + 1
 
@@ -109,21 +110,25 @@ def write(
     columns left out get their model default. Returns the number of rows."""
     table = table or model._meta.db_table
     extra_cols, extra_vals = (
-        _constant_defaults(model, columns) if table == model._meta.db_table else ([], ())
+        _constant_defaults(model, columns)
+        if table == model._meta.db_table
+        else ([], ())
     )
     all_cols = [*columns, *extra_cols]
     quoted = ", ".join(connection.ops.quote_name(c) for c in all_cols)
     n = 0
     if is_postgres():
         raw = connection.connection  # psycopg.Connection
-        with raw.cursor() as cursor:
-            with cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row + extra_vals if extra_vals else row)
-                    n += 1
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row + extra_vals if extra_vals else row)
+                n += 1
         return n
     placeholders = ", ".join(["%s"] * len(all_cols))
-    sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"  # noqa: S608
+    sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"
     batch: list[tuple] = []
     with connection.cursor() as cursor:
         for row in rows:

@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from complaints import demo as complaints_demo
-from complaints.models import Case, CaseSequence, Category, Message, Transition
+from complaints.models import Case, CaseSequence, Message, Transition
 from qms.models import Channel
 
 from .base import (
@@ -31,8 +31,8 @@ from .base import (
     indexes_deferred,
     reset_sequences,
     scaled,
-    write,
     weighted,
+    write,
 )
 
 CASES = 1_000_000
@@ -288,7 +288,7 @@ class _Life:
         claim = kind == Case.Kind.CLAIM
         cases.append(
             (
-                pk, reference, "%032x" % rng.getrandbits(128), kind, row["status"],
+                pk, reference, f"{rng.getrandbits(128):032x}", kind, row["status"],
                 received, channel, customer, contact_name, email,
                 "et", service, category, subject, description, next(self.severities),
                 next(self.priorities), unit, row["handler"],

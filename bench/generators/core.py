@@ -34,9 +34,7 @@ def _staff(scale, rng, ctx: BenchContext) -> None:
     start = first_id(User)
     ids = range(start, start + n)
     joined = ctx.now - datetime.timedelta(days=3650)
-    names = [
-        (rng.choice(demo.FIRST_NAMES), rng.choice(demo.LAST_NAMES)) for _ in ids
-    ]
+    names = [(rng.choice(demo.FIRST_NAMES), rng.choice(demo.LAST_NAMES)) for _ in ids]
     write(
         User,
         ["id", "username", "password", "first_name", "last_name", "email",

@@ -31,7 +31,9 @@ def generate(conn, scale: float, rng, ctx: BenchContext) -> None:
         identified = today - datetime.timedelta(days=rng.randint(5, 3650))
         status = rng.choices(statuses, weights)[0]
         at = datetime.datetime.combine(identified, datetime.time(9), ctx.now.tzinfo)
-        steps = PATH[: PATH.index(status) + 1] if status in PATH else [*PATH[:3], status]
+        steps = (
+            PATH[: PATH.index(status) + 1] if status in PATH else [*PATH[:3], status]
+        )
         previous = ""
         for day, step in enumerate(steps):
             transitions.append((pk, previous, step, quality, at + day * 7 * (

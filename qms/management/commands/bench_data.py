@@ -45,9 +45,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Truncate the tables the generators fill before generating.",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already holds cases (make bench).",
+        )
         parser.add_argument("--seed", type=int, default=SEED)
 
-    def handle(self, *args, scale: float, reset: bool, seed: int, **options) -> None:
+    def handle(
+        self, *args, scale: float, reset: bool, if_empty: bool, seed: int, **options
+    ) -> None:
         if scale <= 0:
             raise CommandError("--scale must be positive.")
         postgres = connection.vendor == "postgresql"
@@ -59,6 +66,9 @@ class Command(BaseCommand):
             Case.objects.exists()
             or Customer.objects.filter(reference__startswith="B-").exists()
         ):
+            if if_empty:
+                self.stdout.write("The database already holds data; kept as it is.")
+                return
             raise CommandError(ERR_NOT_EMPTY)
         total = Timer()
         # The demo organisation's letters never reach a mailbox.
@@ -120,5 +130,7 @@ class Command(BaseCommand):
                     tables.append(history.model._meta.db_table)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-            get_user_model().objects.filter(username__startswith="bench-agent-").delete()
+            get_user_model().objects.filter(
+                username__startswith="bench-agent-"
+            ).delete()
         self.stdout.write(f"Truncated {len(tables)} tables (and what refers to them).")
