@@ -120,6 +120,10 @@ class Result:
     queries: list[int] = field(default_factory=list, repr=False)
     error_samples: list[str] = field(default_factory=list)
     target: dict = field(default_factory=dict)
+    # CPU seconds the web workers spent on the scenario (from /proc): the
+    # server's own cost per request, which contention on a shared machine
+    # does not inflate the way it inflates wall-clock latency.
+    worker_cpu_s: float | None = None
 
     def percentile(self, p: float) -> float | None:
         if not self.latencies_ms:
@@ -155,6 +159,11 @@ class Result:
             "p50_ms": _r(self.percentile(50)),
             "p95_ms": _r(self.percentile(95)),
             "p99_ms": _r(self.percentile(99)),
+            "worker_cpu_ms_per_request": round(
+                self.worker_cpu_s * 1000 / self.requests, 1
+            )
+            if self.worker_cpu_s is not None and self.requests
+            else None,
             "queries_min": q[0] if q else None,
             "queries_max": q[-1] if q else None,
             "target": self.target,
@@ -321,6 +330,19 @@ def worker_pids(master: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def peak_rss_mb(pid: int) -> float | None:
     """VmHWM: the process's peak resident set size so far."""
     try:
@@ -387,7 +409,7 @@ def data_size() -> dict:
 def table(results: list[Result], memory: dict) -> str:
     head = (
         f"{'scenario':<40} {'req':>5} {'err':>4} {'req/s':>7} {'p50':>7} "
-        f"{'p95':>7} {'p99':>7} {'SQL':>7}  target"
+        f"{'p95':>7} {'p99':>7} {'SQL':>7} {'CPU/req':>7}  target"
     )
     lines = [head, "-" * len(head)]
     for r in results:
@@ -408,10 +430,15 @@ def table(results: list[Result], memory: dict) -> str:
         p50, p95, p99 = (d[k] or 0 for k in ("p50_ms", "p95_ms", "p99_ms"))
         lines.append(
             f"{r.label:<40} {d['requests']:>5} {d['errors']:>4} {d['rps'] or 0:>7.1f} "
-            f"{p50:>7.1f} {p95:>7.1f} {p99:>7.1f} {q:>7}  {want} {mark}"
+            f"{p50:>7.1f} {p95:>7.1f} {p99:>7.1f} {q:>7} "
+            f"{d['worker_cpu_ms_per_request'] or 0:>7.1f}  {want} {mark}"
         )
     peaks = ", ".join(f"{mb:.0f} MB" for mb in memory.get("workers_peak_rss_mb", []))
     lines.append(f"peak RSS per worker (VmHWM): {peaks or 'n/a'} (target ≤ 300 MB)")
+    lines.append(
+        "latencies in ms at the client; SQL = queries per request (min-max); "
+        "CPU/req = web workers' CPU ms per request"
+    )
     return "\n".join(lines)
 
 
@@ -478,14 +505,17 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 continue
             try:
+                before = cpu_seconds(worker_pids(server.pid))
                 result = run_scenario(scenario, url, fx, client, opts)
+                result.worker_cpu_s = cpu_seconds(worker_pids(server.pid)) - before
             except Exception as error:
                 result = Result(scenario.key, scenario.label, status=f"failed: {error}")
             results.append(result)
             d = result.as_dict()
             print(
                 f"  {scenario.label}: {d['requests']} req, {d['errors']} err, "
-                f"p95 {d['p95_ms']} ms, {d['rps']} req/s, SQL {d['queries_max']}"
+                f"p95 {d['p95_ms']} ms, {d['rps']} req/s, SQL {d['queries_max']}, "
+                f"worker CPU {d['worker_cpu_ms_per_request']} ms/req"
             )
         pids = worker_pids(server.pid)
         memory = {
