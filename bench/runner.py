@@ -137,7 +137,7 @@ class Result:
         return self.requests / self.seconds if self.seconds else None
 
     def met(self) -> bool | None:
-        if self.status != "ok":
+        if self.status != "ok" or not self.target:
             return None
         ok = self.errors == 0
         if self.target.get("p95_ms") is not None:
@@ -481,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = data_size()
     chosen = [s for s in SCENARIOS if not opts.only or s.key in opts.only]
     base = f"http://127.0.0.1:{opts.port}"
-    print(f"bench: {sizes}")
+    print(f"bench: {sizes}", flush=True)
     server = start_server(env, opts.port, opts.workers)
     results: list[Result] = []
     try:
@@ -515,7 +515,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  {scenario.label}: {d['requests']} req, {d['errors']} err, "
                 f"p95 {d['p95_ms']} ms, {d['rps']} req/s, SQL {d['queries_max']}, "
-                f"worker CPU {d['worker_cpu_ms_per_request']} ms/req"
+                f"worker CPU {d['worker_cpu_ms_per_request']} ms/req",
+                flush=True,
             )
         pids = worker_pids(server.pid)
         memory = {
