@@ -40,9 +40,9 @@ def _staff(scale, rng, ctx: BenchContext) -> None:
         ["id", "username", "password", "first_name", "last_name", "email",
          "is_active", "is_staff", "is_superuser", "date_joined"],
         (
-            (pk, f"bench-agent-{i + 1:03d}", "!bench", first, last,
-             f"bench-agent-{i + 1:03d}@example.org", True, False, False, joined)
-            for i, (pk, (first, last)) in enumerate(zip(ids, names, strict=True))
+            (pk, f"bench-agent-{pk}", "!bench", first, last,
+             f"bench-agent-{pk}@example.org", True, False, False, joined)
+            for pk, (first, last) in zip(ids, names, strict=True)
         ),
     )  # fmt: skip
     group = Group.objects.get(name=roles.SERVICE_STAFF)

@@ -9,18 +9,24 @@ fills or a generator out of step with a model fails here.
 
 import io
 import json
+import random
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from bench.generators import REGISTRY
+from bench.generators.base import BenchContext
 from bench.runner import fixtures
 from bench.scenarios import SCENARIOS
 from complaints.models import Case, CaseSequence, Message, Transition
 from improvements.models import Plan
 from needs.models import Need
+from qms import demo
 from qms.models import Customer
 
 SCALE = 0.0005  # 500 cases, 25 customers
@@ -86,3 +92,40 @@ def test_every_available_scenario_answers_as_the_benchmark_expects(bench_data, c
         assert response.status_code in scenario.ok, (scenario.key, response)
         ran += 1
     assert ran >= 12
+
+
+def _get_scenarios(fx):
+    for scenario in SCENARIOS:
+        if scenario.method != "GET":
+            continue
+        try:
+            url = reverse(scenario.url_name, args=scenario.args(fx))
+        except (NoReverseMatch, KeyError):
+            continue
+        yield scenario, url
+
+
+def _query_counts(client) -> dict[str, int]:
+    fx = fixtures()
+    users = get_user_model().objects
+    counts = {}
+    for scenario, url in _get_scenarios(fx):
+        client.force_login(users.get(username=scenario.user))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, scenario.params(fx, 1))
+        assert response.status_code in scenario.ok, scenario.key
+        counts[scenario.key] = len(queries)
+    return counts
+
+
+def test_no_scenario_query_count_grows_with_the_data(bench_data, client):
+    """The benchmark's regression guard without times: the same pages with
+    three times the cases must run the same number of queries."""
+    before = _query_counts(client)
+    ctx = BenchContext(scale=0.001, now=timezone.now(), demo=demo.seed())
+    for number, area in enumerate(REGISTRY):
+        if not area.missing():
+            area.generate(connection, 0.001, random.Random(99 + number), ctx)
+    assert Case.objects.count() == 1500
+
+    assert _query_counts(client) == before
