@@ -5,6 +5,7 @@
 #   make lint      ruff check + ruff format --check
 #   make format    ruff format + ruff check --fix
 #   make messages  update and compile the et/ru translations
+#   make bench     generate benchmark data (PostgreSQL) and measure (see README)
 #   make clean     remove caches and collected static files (keeps .venv, var/, .env)
 
 SHELL := /bin/bash
@@ -22,7 +23,12 @@ RUN_ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -q
 LANGS := -l et -l ru
 
-.PHONY: help install run test lint format messages clean
+.PHONY: help install run test lint format messages clean bench bench-data
+
+# The benchmark's own PostgreSQL database; BENCH_SCALE=1 is the full size.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qms_bench
+BENCH_SCALE ?= 0.1
+BENCH_ARGS ?=
 
 help:
 	@echo "make run       quick start: install, write .env (DEBUG) if missing, migrate,"
@@ -31,6 +37,8 @@ help:
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make messages  makemessages for et and ru, then compilemessages"
+	@echo "make bench     migrate the bench database, generate data if it has none"
+	@echo "               (BENCH_SCALE=$(BENCH_SCALE)), then run python -m bench"
 	@echo "make clean     remove caches and collected static files"
 
 $(VPY):
@@ -92,6 +100,22 @@ ifneq ($(PROJECT_JS),)
 	$(MANAGE) makemessages -d djangojs $(LANGS) $(MSG_IGNORE) --no-obsolete
 endif
 	$(MANAGE) compilemessages $(LANGS) $(MSG_IGNORE)
+
+# Benchmark dependencies (the "bench" extra) on top of the runtime ones.
+$(VENV)/.bench-installed: pyproject.toml $(STAMP)
+	$(VPY) -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bench"]))' > $(VENV)/bench-requirements.txt
+	$(VPY) -m pip install --quiet --disable-pip-version-check -r $(VENV)/bench-requirements.txt
+	@touch $@
+
+# Generates only into a database without cases (--if-empty); to regenerate at
+# another scale: DATABASE_URL=... manage.py bench_data --reset --scale N
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) QMS_ENV_FILE=/nonexistent DEBUG=true
+bench-data: $(VENV)/.bench-installed
+	$(BENCH_ENV) $(MANAGE) migrate --noinput
+	$(BENCH_ENV) $(MANAGE) bench_data --if-empty --scale $(BENCH_SCALE)
+
+bench: bench-data
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(VPY) -m bench $(BENCH_ARGS)
 
 clean:
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -380,11 +380,21 @@ def working_days(
         .annotate(n=Count("id"))
         .order_by()
     )
+    rows = list(rows)
+    # Working days up to each date of the span, counted once: a pair's
+    # duration is then a subtraction (working_days_between is a day-by-day
+    # walk, and a year holds thousands of date pairs).
+    upto: dict[datetime.date, int] = {}
+    if rows:
+        dates = [r["received_date"] for r in rows] + [r["event_date"] for r in rows]
+        day, last, count = min(dates), max(dates), 0
+        while day <= last:
+            count += calendar.is_working_day(day)
+            upto[day] = count
+            day += datetime.timedelta(days=1)
     result: dict[datetime.date, Counter] = defaultdict(Counter)
     for row in rows:
-        days = max(
-            calendar.working_days_between(row["received_date"], row["event_date"]), 0
-        )
+        days = max(upto[row["event_date"]] - upto[row["received_date"]], 0)
         result[_key(row["event_date"], start, period)][days] += row["n"]
     return dict(result)
 

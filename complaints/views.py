@@ -7,7 +7,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from qms.areas import Area
 from qms.exports import table_response
 from qms.forms import apply_validation_error
 from qms.models import Customer
+from qms.pagination import CappedPaginator
 from qms.services import customer_save
 
 from . import services
@@ -78,7 +78,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return _export(filterset.qs, export)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

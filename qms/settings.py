@@ -90,6 +90,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+# Benchmark runs only (python -m bench): an X-QMS-Queries header with the
+# request's SQL query count, sessions and authentication included.
+if env.bool("QMS_BENCH_QUERY_COUNT", default=False):
+    MIDDLEWARE.insert(2, "bench.middleware.QueryCountMiddleware")
 
 ROOT_URLCONF = "qms.urls"
 WSGI_APPLICATION = "qms.wsgi.application"
