@@ -343,7 +343,14 @@ class Case(models.Model):
         related_name="registered_cases",
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["public_token", "updated_at"])
+    # The public form's one-time token: a second submit of the same form (a
+    # double click, a retried request) finds this case instead of a new one.
+    submission_token = models.UUIDField(
+        _("submission token"), null=True, blank=True, unique=True, editable=False
+    )
+    history = HistoricalRecords(
+        excluded_fields=["public_token", "updated_at", "submission_token"]
+    )
 
     objects = CaseQuerySet.as_manager()
 
