@@ -348,8 +348,18 @@ class Case(models.Model):
     submission_token = models.UUIDField(
         _("submission token"), null=True, blank=True, unique=True, editable=False
     )
+    # Set when the personal data was anonymised (erasure request or retention
+    # period, qms.personal_data); the case and its figures stay.
+    anonymised_at = models.DateTimeField(
+        _("personal data anonymised"), null=True, blank=True, editable=False
+    )
     history = HistoricalRecords(
-        excluded_fields=["public_token", "updated_at", "submission_token"]
+        excluded_fields=[
+            "public_token",
+            "updated_at",
+            "submission_token",
+            "anonymised_at",
+        ]
     )
 
     objects = CaseQuerySet.as_manager()

@@ -272,6 +272,13 @@ COMPLAINTS_DUE_SOON_HOURS = env.int("COMPLAINTS_DUE_SOON_HOURS", default=48)
 # Public complaint form: submissions allowed per client address per hour.
 PUBLIC_FORM_RATE_PER_HOUR = env.int("PUBLIC_FORM_RATE_PER_HOUR", default=10)
 
+# Personal data retention (qms.personal_data): days a record type keeps its
+# personal data; `manage.py apply_retention` (daily under Celery beat)
+# anonymises what is older. Complaint cases count from their closure.
+PERSONAL_DATA_RETENTION_DAYS = {
+    "complaints.case": env.int("RETENTION_COMPLAINT_CASE_DAYS", default=3 * 365),
+}
+
 # Document control: may the author of a version approve it too?
 QMS_ALLOW_SELF_APPROVAL = env.bool("QMS_ALLOW_SELF_APPROVAL", default=False)
 
@@ -295,6 +302,10 @@ CELERY_BEAT_SCHEDULE = {
     "improvements-reminders": {
         "task": "improvements.tasks.send_improvement_reminders",
         "schedule": crontab(hour=7, minute=45),
+    },
+    "personal-data-retention": {
+        "task": "qms.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=15),
     },
     # Does nothing while COMPLAINTS_MAIL_URL is empty.
     "complaints-fetch-mail": {

@@ -106,6 +106,9 @@ EXPECTED: dict[str, tuple[int, int, int, int, int]] = {
     "qms:customer-detail": (200, 200, 403, 200, 403),
     "qms:customer-list": (200, 200, 403, 200, 403),
     "qms:customer-update": (200, 200, 403, 403, 403),
+    "qms:customer-personal-data": (200, 403, 403, 403, 403),
+    "qms:customer-personal-data-export": (200, 403, 403, 403, 403),
+    "qms:customer-erase": (200, 403, 403, 403, 403),
     "qms:document-compare": (404, 404, 404, 404, 403),
     "qms:document-create": (200, 403, 403, 403, 403),
     "qms:document-detail": (200, 200, 200, 200, 403),
@@ -171,6 +174,7 @@ POST_ONLY = {
     "qms:document-version-submit",
     "standards:acknowledge",
     "complaints:case-import-confirm",
+    "qms:customer-erase",
 }
 
 # Names the matrix leaves to other tests (none today).

@@ -208,8 +208,9 @@ ARGS: dict[str, Callable[[World], dict]] = {
     "needs:link-remove": lambda w: {"pk": w.need.pk, "link_pk": w.need_link.pk},
     **{
         f"qms:customer-{name}": (lambda w: {"pk": w.customer.pk})
-        for name in ("detail", "update")
+        for name in ("detail", "update", "personal-data", "erase")
     },
+    "qms:customer-personal-data-export": lambda w: {"pk": w.customer.pk, "fmt": "csv"},
     **{
         f"qms:document-{name}": (lambda w: {"pk": w.document.pk})
         for name in ("compare", "detail", "version-create")
