@@ -50,6 +50,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _seeded(request):
+    """Roles and channels back in place for every committing browser test."""
+    if "e2e" in request.keywords:
+        request.getfixturevalue("seed_data")
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -16,9 +16,8 @@ from tests.factories import OrgUnitFactory, UserFactory
 
 pytestmark = [
     pytest.mark.e2e,
-    # The live server runs in another thread: data must be committed. The
-    # seeded channels and roles are restored for each test.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server runs in another thread: data must be committed.
+    pytest.mark.django_db(transaction=True),
 ]
 
 

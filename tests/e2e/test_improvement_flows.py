@@ -18,7 +18,7 @@ from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 MEASURE = "tests.e2e_rate"

@@ -25,8 +25,8 @@ from tests.factories import OrgUnitFactory, UserFactory, register_case
 
 pytestmark = [
     pytest.mark.fuzz,
-    # Data migrations (channels, roles) are restored for each test and after it.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server runs in another thread: data must be committed.
+    pytest.mark.django_db(transaction=True),
 ]
 
 MAX_EXAMPLES = int(os.environ.get("QMS_FUZZ_EXAMPLES", "15"))
@@ -34,7 +34,7 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 
 
 @pytest.fixture
-def token() -> str:
+def token(seed_data) -> str:
     user = UserFactory(username="fuzzer", roles=[roles.QUALITY_MANAGER])
     # Something for the list, the detail and the filters to find.
     unit = OrgUnitFactory(code="service")

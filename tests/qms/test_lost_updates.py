@@ -214,9 +214,9 @@ def test_a_transition_from_a_stale_copy_is_refused(editors):
     assert case.transitions.count() == logged + 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_transitions_on_one_case_cannot_both_succeed(
-    quality_manager, second_quality_manager
+    seed_data, quality_manager, second_quality_manager
 ):
     if connection.vendor != "postgresql":
         pytest.skip(
