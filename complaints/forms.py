@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qms.concurrency import ConcurrentEditMixin
 from qms.models import Channel, Customer, OrgUnit, Service
 
 from .models import Case, Category, Message
@@ -128,7 +129,7 @@ class IntakeForm(_Crispy, forms.ModelForm):
         return data
 
 
-class CaseEditForm(_Crispy, forms.ModelForm):
+class CaseEditForm(_Crispy, ConcurrentEditMixin, forms.ModelForm):
     """Details staff correct while handling; the workflow fields stay out."""
 
     class Meta:

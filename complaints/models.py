@@ -343,7 +343,24 @@ class Case(models.Model):
         related_name="registered_cases",
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["public_token", "updated_at"])
+    # The public form's one-time token: a second submit of the same form (a
+    # double click, a retried request) finds this case instead of a new one.
+    submission_token = models.UUIDField(
+        _("submission token"), null=True, blank=True, unique=True, editable=False
+    )
+    # Set when the personal data was anonymised (erasure request or retention
+    # period, qms.personal_data); the case and its figures stay.
+    anonymised_at = models.DateTimeField(
+        _("personal data anonymised"), null=True, blank=True, editable=False
+    )
+    history = HistoricalRecords(
+        excluded_fields=[
+            "public_token",
+            "updated_at",
+            "submission_token",
+            "anonymised_at",
+        ]
+    )
 
     objects = CaseQuerySet.as_manager()
 

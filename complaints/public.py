@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import time
+import uuid
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
@@ -17,7 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -114,6 +115,10 @@ class PublicCaseForm(forms.Form):
     consent = forms.BooleanField(
         label=_("I agree that my data is processed to handle my case."),
     )
+    # One token per opened form: submitting it twice registers one case.
+    submission_token = forms.UUIDField(
+        widget=forms.HiddenInput, required=False, initial=uuid.uuid4
+    )
     # Honeypot: hidden from people and assistive technology; bots fill it in.
     website = forms.CharField(
         label=_("Leave this field empty"), required=False, max_length=200
@@ -149,6 +154,7 @@ class PublicCaseForm(forms.Form):
             "attachment",
             HTML('{% include "complaints/public/_privacy_notice.html" %}'),
             "consent",
+            "submission_token",
             Div(
                 Field("website", autocomplete="off", tabindex="-1"),
                 css_class="visually-hidden",
@@ -270,6 +276,7 @@ def submit_public_case(
         purchase_date=data["purchase_date"],
         claimed_amount=data["claimed_amount"],
         org_unit=default_intake_unit(),
+        submission_token=data.get("submission_token"),
     )
     with transaction.atomic():
         case = services.case_register(case=case, by=None)
@@ -290,6 +297,12 @@ def submit_public_case(
     return case
 
 
+def _already_submitted(token: uuid.UUID | None) -> Case | None:
+    if token is None:
+        return None
+    return Case.objects.filter(submission_token=token).first()
+
+
 # --- Views -------------------------------------------------------------------
 
 
@@ -305,16 +318,24 @@ def case_create(request: HttpRequest) -> HttpResponse:
             # Look like success so the bot learns nothing; store nothing.
             return render(request, "complaints/public/thanks.html", {"case": None})
         if form.is_valid():
+            token = form.cleaned_data.get("submission_token")
+            case = _already_submitted(token)
             try:
-                case = submit_public_case(
-                    data=form.cleaned_data,
-                    upload=form.cleaned_data["attachment"],
-                    language=_request_language(),
-                    link_for=lambda c: status_url(request, c),
-                )
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
+                if case is None:
+                    case = submit_public_case(
+                        data=form.cleaned_data,
+                        upload=form.cleaned_data["attachment"],
+                        language=_request_language(),
+                        link_for=lambda c: status_url(request, c),
+                    )
+            except (ValidationError, IntegrityError) as error:
+                # The same form submitted twice at once: the other request won.
+                case = _already_submitted(token)
+                if case is None:
+                    if isinstance(error, IntegrityError):
+                        raise
+                    apply_validation_error(form, error)
+            if case is not None:
                 return redirect(
                     "complaints_public:case-thanks", case.reference, case.public_token
                 )

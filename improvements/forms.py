@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from qms import measures
+from qms.concurrency import ConcurrentEditMixin
 
 from . import origins
 from .models import Action, Plan, Proposal
@@ -65,7 +66,7 @@ class ToPlanForm(forms.Form):
         self.fields["owner"].queryset = _staff_users()
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(ConcurrentEditMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["title", "problem", "scope", "type", "area", "owner", "team"]

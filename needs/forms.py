@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from qms.concurrency import ConcurrentEditMixin
 from qms.models import Service
 
 from .models import Need, NeedLink, NeedReview
@@ -15,7 +16,7 @@ def person_label(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(ConcurrentEditMixin, forms.ModelForm):
     class Meta:
         model = Need
         fields = [

@@ -8,6 +8,7 @@ from qms.models import (
     Document,
     DocumentTransition,
     DocumentVersion,
+    ErasureLog,
     Membership,
     OrgUnit,
     Segment,
@@ -120,3 +121,9 @@ class DocumentVersionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 @admin.register(DocumentTransition)
 class DocumentTransitionAdmin(ReadOnlyAdmin):
     list_display = ["version", "from_status", "to_status", "by", "at"]
+
+
+@admin.register(ErasureLog)
+class ErasureLogAdmin(ReadOnlyAdmin):
+    list_display = ["customer_reference", "at", "by", "reason"]
+    search_fields = ["customer_reference"]

@@ -110,6 +110,26 @@ _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
 _ROOT = re.compile(r"<svg\b[^>]*>")
 _ID = re.compile(r'\bid="([^"]+)"')
 _REFERENCE = re.compile(r'(url\(#|xlink:href="#|\bhref="#)([^)"]+)')
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>.*?</style>", re.DOTALL)
+_DECLARATION = re.compile(r"^\s*([a-z-]+)\s*:\s*(.*?)\s*$")
+
+
+def _presentation_attributes(match: re.Match[str]) -> str:
+    """``style="fill: #fff; stroke: none"`` as ``fill="#fff" stroke="none"``.
+
+    The page's Content-Security-Policy forbids inline styles, and a style
+    attribute inside inline SVG counts as one; SVG presentation attributes
+    draw the same and are not styles. Every property matplotlib writes (fill,
+    stroke*, opacity, font-*, text-anchor, clip-path) has an attribute form.
+    """
+    attributes = []
+    for declaration in match.group(1).split(";"):
+        found = _DECLARATION.match(declaration)
+        if found:
+            name, value = found.groups()
+            attributes.append(f" {name}={quoteattr(value)}")
+    return "".join(attributes)
 
 
 Value = float | None
@@ -151,9 +171,12 @@ def _finish(
     prefix = "chart-" + hashlib.sha256(svg.encode()).hexdigest()[:10]
     svg = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
-    # matplotlib's stylesheet uses a bare "*" selector; inline, it would apply
-    # to the whole page.
-    svg = svg.replace("*{stroke-linejoin", f"#{prefix} *{{stroke-linejoin", 1)
+    # matplotlib's one stylesheet rule ("* {stroke-linejoin: round;
+    # stroke-linecap: butt}") becomes inherited attributes on the root, and
+    # inline styles become presentation attributes (see above).
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = svg.replace("<defs>\n </defs>", "")
+    svg = _STYLE_ATTRIBUTE.sub(_presentation_attributes, svg)
     root = _ROOT.search(svg)
     assert root is not None
     view_box = re.search(r'viewBox="[^"]*"', root.group(0))
@@ -166,6 +189,8 @@ def _finish(
         f'class="{css_class}"',
         view_box.group(0),
         f'width="{width}"',
+        'stroke-linejoin="round"',
+        'stroke-linecap="butt"',
     ]
     if height is not None:
         attributes.append(f'height="{height}"')

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from qms import views
+from qms import views, views_personal_data
 
 app_name = "qms"
 
@@ -12,6 +12,21 @@ urlpatterns = [
     path("customers/new/", views.customer_create, name="customer-create"),
     path("customers/<int:pk>/", views.customer_detail, name="customer-detail"),
     path("customers/<int:pk>/edit/", views.customer_update, name="customer-update"),
+    path(
+        "customers/<int:pk>/personal-data/",
+        views_personal_data.customer_personal_data,
+        name="customer-personal-data",
+    ),
+    path(
+        "customers/<int:pk>/personal-data/export.<str:fmt>",
+        views_personal_data.customer_personal_data_export,
+        name="customer-personal-data-export",
+    ),
+    path(
+        "customers/<int:pk>/personal-data/erase/",
+        views_personal_data.customer_erase,
+        name="customer-erase",
+    ),
     path("calendar/", views.working_calendar, name="calendar"),
     path("documents/", views.document_list, name="document-list"),
     path("documents/new/", views.document_create, name="document-create"),

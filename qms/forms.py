@@ -5,10 +5,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from qms.concurrency import ConcurrentEditMixin
 from qms.models import Customer, Document, DocumentVersion, Segment
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(ConcurrentEditMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = [
@@ -74,7 +75,7 @@ class DocumentForm(forms.ModelForm):
         self.helper.form_tag = False
 
 
-class VersionForm(forms.ModelForm):
+class VersionForm(ConcurrentEditMixin, forms.ModelForm):
     class Meta:
         model = DocumentVersion
         fields = ["body", "change_reason"]

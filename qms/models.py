@@ -232,6 +232,9 @@ class Customer(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    erased_at = models.DateTimeField(
+        _("personal data erased"), null=True, blank=True, editable=False
+    )
     history = HistoricalRecords(m2m_fields=[segments])
 
     objects = CustomerQuerySet.as_manager()
@@ -463,3 +466,40 @@ class DocumentTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version}: {self.from_status} → {self.to_status}"
+
+
+class ErasureLog(models.Model):
+    """A customer's personal data was erased on request: who, when, why and
+    how many records of each kind were anonymised (qms.personal_data)."""
+
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="erasures",
+    )
+    customer_reference = models.CharField(_("customer number"), max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("erased by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("erased at"), default=timezone.now)
+    reason = models.TextField(_("reason"))
+    counts = models.JSONField(_("records anonymised"), default=dict)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("erasure log entry")
+        verbose_name_plural = _("erasure log")
+        permissions = [
+            (
+                "manage_personal_data",
+                "Can find, export and erase a customer's personal data",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_reference} {self.at:%Y-%m-%d}"

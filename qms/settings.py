@@ -5,10 +5,12 @@ unless DEBUG is switched on for local development.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +67,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "simple_history",
+    "csp",
+    "axes",
     "qms",
     "promises",
     "needs",
@@ -89,6 +93,15 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out username/address pair before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # Benchmark runs only (python -m bench): an X-QMS-Queries header with the
 # request's SQL query count, sessions and authentication included.
@@ -188,6 +201,36 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): only the site's own scripts, styles,
+# images and fonts; no inline script or style anywhere. Charts are inline SVG
+# drawn with presentation attributes (qms.charts), so they need no exception.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for
+# one username from one address, that pair is refused for AXES_COOLOFF_MINUTES.
+# Locking the pair, not the address alone, keeps one office behind a NAT from
+# locking out everyone; a successful login clears the count.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "qms.security.lockout_response"
+AXES_VERBOSE = False
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -199,6 +242,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissions",
     ],
+    # JSON only in production: the browsable API's pages carry inline styles
+    # that the Content-Security-Policy refuses.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -232,6 +279,13 @@ ATTACHMENT_ALLOWED_TYPES = env.list(
 COMPLAINTS_DUE_SOON_HOURS = env.int("COMPLAINTS_DUE_SOON_HOURS", default=48)
 # Public complaint form: submissions allowed per client address per hour.
 PUBLIC_FORM_RATE_PER_HOUR = env.int("PUBLIC_FORM_RATE_PER_HOUR", default=10)
+
+# Personal data retention (qms.personal_data): days a record type keeps its
+# personal data; `manage.py apply_retention` (daily under Celery beat)
+# anonymises what is older. Complaint cases count from their closure.
+PERSONAL_DATA_RETENTION_DAYS = {
+    "complaints.case": env.int("RETENTION_COMPLAINT_CASE_DAYS", default=3 * 365),
+}
 
 # Document control: may the author of a version approve it too?
 QMS_ALLOW_SELF_APPROVAL = env.bool("QMS_ALLOW_SELF_APPROVAL", default=False)
@@ -278,6 +332,10 @@ CELERY_BEAT_SCHEDULE = {
             day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=15
         ),
         "kwargs": {"period": "last-quarter"},
+    },
+    "personal-data-retention": {
+        "task": "qms.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=15),
     },
     # Does nothing while COMPLAINTS_MAIL_URL is empty.
     "complaints-fetch-mail": {

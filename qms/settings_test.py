@@ -20,3 +20,6 @@ STORAGES = {
 CELERY_BROKER_URL = ""
 CELERY_TASK_ALWAYS_EAGER = True
 LANGUAGE_CODE = "en"
+# Throttling is off by default so force_login/client.login need no request;
+# tests/qms/test_login_throttling.py switches it on.
+AXES_ENABLED = False

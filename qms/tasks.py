@@ -22,3 +22,11 @@ def documents_apply_effective_dates(day: str | None = None) -> int:
 
     on = datetime.date.fromisoformat(day) if day else timezone.localdate()
     return apply(today=on)
+
+
+@shared_task
+def apply_retention() -> dict:
+    """Anonymise personal data past its retention period (qms.personal_data)."""
+    from qms.personal_data import apply_retention as apply
+
+    return apply()

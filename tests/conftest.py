@@ -47,3 +47,49 @@ def client_for(client):
         return client
 
     return login
+
+
+# --- Tests that commit (live server, browser, threads) ------------------------
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that commit run last. After each, the test database is flushed,
+    which would pull the seeded rows (roles, channels) from under any later
+    test, including ones pytest-django cannot see use the database (those
+    asking for a persona through ``request.getfixturevalue``)."""
+    items.sort(key=_is_transactional)
+
+
+@pytest.fixture(scope="session")
+def _seed_snapshot(django_db_setup, django_db_blocker) -> str:
+    """The migrated database's rows (roles, channels, permissions), taken
+    when the first committing test starts, before anything was flushed."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def seed_data(_seed_snapshot, transactional_db):
+    """For committing tests: put back what the data migrations seeded if an
+    earlier committing test's flush removed it."""
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    if not Group.objects.exists():
+        # The flush's post_migrate signal recreated content types and
+        # permissions under new ids; the snapshot brings back the originals.
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()
+        connection.creation.deserialize_db_from_string(_seed_snapshot)
+        ContentType.objects.clear_cache()

@@ -53,12 +53,24 @@ def test_debug_is_off_by_default():
             "-c",
             "import django; django.setup(); from django.conf import settings; "
             "print(settings.DEBUG, settings.SESSION_COOKIE_SECURE, "
-            "settings.SECURE_HSTS_SECONDS > 0)",
+            "settings.SECURE_HSTS_SECONDS > 0, settings.CSRF_COOKIE_SECURE, "
+            "settings.SESSION_COOKIE_HTTPONLY, settings.AXES_ENABLED, "
+            "'unsafe-inline' in str(settings.CONTENT_SECURITY_POLICY))",
         ],
         {"SECRET_KEY": PRODUCTION["SECRET_KEY"]},
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True", "True"]
+    # Debug off; secure, HTTP-only cookies; HSTS; login throttling; a CSP
+    # without 'unsafe-inline'.
+    assert result.stdout.split() == [
+        "False",
+        "True",
+        "True",
+        "True",
+        "True",
+        "True",
+        "False",
+    ]
 
 
 def test_check_deploy_is_clean_with_production_settings():

@@ -36,6 +36,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("qms", "0002_roles_and_channels")]
+    dependencies = [("qms", "0004_quality_managers_manage_personal_data")]
 
     operations = [migrations.RunPython(create, drop)]
