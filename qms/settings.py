@@ -229,6 +229,10 @@ COMPLAINTS_DUE_SOON_HOURS = env.int("COMPLAINTS_DUE_SOON_HOURS", default=48)
 # Public complaint form: submissions allowed per client address per hour.
 PUBLIC_FORM_RATE_PER_HOUR = env.int("PUBLIC_FORM_RATE_PER_HOUR", default=10)
 
+# Surveys: invite the customer of a closed complaint to the active
+# post-complaint survey (a series of that kind with a wave in fieldwork).
+SURVEYS_POST_COMPLAINT = env.bool("SURVEYS_POST_COMPLAINT", default=True)
+
 # Document control: may the author of a version approve it too?
 QMS_ALLOW_SELF_APPROVAL = env.bool("QMS_ALLOW_SELF_APPROVAL", default=False)
 
@@ -252,6 +256,10 @@ CELERY_BEAT_SCHEDULE = {
     "improvements-reminders": {
         "task": "improvements.tasks.send_improvement_reminders",
         "schedule": crontab(hour=7, minute=45),
+    },
+    "surveys-reminders": {
+        "task": "surveys.tasks.send_survey_reminders",
+        "schedule": crontab(hour=9, minute=0),
     },
     # Does nothing while COMPLAINTS_MAIL_URL is empty.
     "complaints-fetch-mail": {

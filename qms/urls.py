@@ -34,6 +34,8 @@ urlpatterns = [
     path("feedback/", include(("complaints.urls_public", "complaints_public"))),
     path("api/v1/", include(("complaints.urls_api", "api"))),
     path("surveys/", include("surveys.urls")),
+    # Survey answer pages (no login): personal and public links.
+    path("s/", include(("surveys.urls_public", "surveys_public"))),
     path("improvements/", include("improvements.urls")),
     path("reports/", include("reports.urls")),
 ]
