@@ -309,6 +309,7 @@ def group_save(
     with transaction.atomic():
         group.save()
         plan_compute(wave=wave)
+    group.refresh_from_db(fields=["required_sample", "invitations"])
     return group
 
 
