@@ -21,12 +21,12 @@ from tests.factories import CustomerFactory, SegmentFactory
 T = Question.Type
 
 
-def build_questionnaire(series=None, title="Satisfaction") -> Questionnaire:
+def build_questionnaire(series=None, title="Satisfaction", version=1) -> Questionnaire:
     """Two pages: (1) Q_OVERALL csat required, Q_NPS nps, Q_WHY text shown
     only if Q_OVERALL is 1 or 2; (2) Q_CHANNEL single, Q_TOPICS multiple,
     Q_VISITS numeric."""
     series = series or Series.objects.create(name="Yearly", code="yearly")
-    q = Questionnaire.objects.create(series=series, version=1, title=title)
+    q = Questionnaire.objects.create(series=series, version=version, title=title)
     s1 = Section.objects.create(
         questionnaire=q, order=1, title_en="About us", title_et="Meist"
     )
@@ -41,7 +41,8 @@ def build_questionnaire(series=None, title="Satisfaction") -> Questionnaire:
     )  # fmt: skip
     Question.objects.create(
         questionnaire=q, section=s1, order=2, code="Q_NPS", type=T.NPS,
-        text_en="How likely are you to recommend us?", text_et="Kui tõenäoliselt soovitaksite meid?",
+        text_en="How likely are you to recommend us?",
+        text_et="Kui tõenäoliselt soovitaksite meid?",
     )  # fmt: skip
     Question.objects.create(
         questionnaire=q, section=s1, order=3, code="Q_WHY", type=T.TEXT,

@@ -57,8 +57,18 @@ def test_reminders_go_on_the_reminder_days_to_non_respondents_only():
     with time_machine.travel(datetime.datetime(2026, 3, 2, 8, tzinfo=datetime.UTC)):
         wave = build_wave(reminder_days=[3, 7])
         waiting = add_participant(wave, invited_at=timezone.now())
-        add_participant(wave, invited_at=timezone.now(), disposition=D.COMPLETE, email="c@example.org")
-        add_participant(wave, invited_at=timezone.now(), disposition=D.OPTED_OUT, email="o@example.org")
+        add_participant(
+            wave,
+            invited_at=timezone.now(),
+            disposition=D.COMPLETE,
+            email="c@example.org",
+        )
+        add_participant(
+            wave,
+            invited_at=timezone.now(),
+            disposition=D.OPTED_OUT,
+            email="o@example.org",
+        )
     with time_machine.travel(datetime.datetime(2026, 3, 4, 8, tzinfo=datetime.UTC)):
         assert send_survey_reminders() == 0
     with time_machine.travel(datetime.datetime(2026, 3, 5, 8, tzinfo=datetime.UTC)):
@@ -122,11 +132,15 @@ def test_monitor_flags_nothing_with_few_responses():
     g = add_group(wave, name="A", population=10)
     add_group(wave, name="B", population=10)
     _fill(wave, g, complete=3)
-    assert not any(row.under_represented for row in selectors.fieldwork_monitor(wave).groups)
+    assert not any(
+        row.under_represented for row in selectors.fieldwork_monitor(wave).groups
+    )
 
 
 @pytest.mark.django_db
-def test_monitor_query_count_is_constant(client_for, quality_manager, django_assert_max_num_queries):
+def test_monitor_query_count_is_constant(
+    client_for, quality_manager, django_assert_max_num_queries
+):
     wave = build_wave()
     for name in ("A", "B", "C"):
         g = add_group(wave, name=name)

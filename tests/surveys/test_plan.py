@@ -13,7 +13,14 @@ S = Wave.Status
 
 
 # Krejcie & Morgan (1970), Table 1 (95 %, ±5 %, p = 0.5): N → n.
-PUBLISHED = [(100, 80), (500, 218), (1000, 278), (5000, 357), (10000, 370), (100000, 383)]
+PUBLISHED = [
+    (100, 80),
+    (500, 218),
+    (1000, 278),
+    (5000, 357),
+    (10000, 370),
+    (100000, 383),
+]
 
 
 @pytest.mark.parametrize(("population", "expected"), PUBLISHED)
@@ -75,7 +82,11 @@ def test_approval_needs_permission_and_is_logged(quality_manager, service_staff)
     assert wave.status == S.APPROVED
     assert wave.approved_by == quality_manager
     log = WaveTransition.objects.get()
-    assert (log.from_status, log.to_status, log.by) == (S.DRAFT, S.APPROVED, quality_manager)
+    assert (log.from_status, log.to_status, log.by) == (
+        S.DRAFT,
+        S.APPROVED,
+        quality_manager,
+    )
 
 
 @pytest.mark.django_db
@@ -137,7 +148,9 @@ def test_same_seed_draws_the_same_participants():
 
 def test_draw_order_is_a_pure_function():
     ids = list(range(1, 101))
-    assert services.draw_order(7, "g", ids, 10) == services.draw_order(7, "g", ids[::-1], 10)
+    assert services.draw_order(7, "g", ids, 10) == services.draw_order(
+        7, "g", ids[::-1], 10
+    )
     assert len(set(services.draw_order(7, "g", ids, 10))) == 10
 
 
@@ -160,7 +173,9 @@ def test_sample_respects_opt_outs_and_missing_addresses():
 
 
 CSV_OK = "email,group,language\na@example.org,Households,en\nb@example.org,,ru\n"
-CSV_BAD = "email,group,language\nnot-an-address,Households,en\nb@example.org,Nobody,xx\n"
+CSV_BAD = (
+    "email,group,language\nnot-an-address,Households,en\nb@example.org,Nobody,xx\n"
+)
 
 
 @pytest.mark.django_db
@@ -184,5 +199,7 @@ def test_csv_import_reports_every_row_and_saves_nothing():
         (2, "email"), (3, "group"), (3, "language"),
     ]  # fmt: skip
     assert not Participant.objects.exists()
-    header_error = services.participants_import(wave=wave, text="name\nx\n", dry_run=False)
+    header_error = services.participants_import(
+        wave=wave, text="name\nx\n", dry_run=False
+    )
     assert header_error.errors and not Participant.objects.exists()

@@ -10,6 +10,8 @@ from surveys.models import Answer, Participant, Response, Wave
 from tests.surveys.conftest import PAGE1, PAGE2, add_group, add_participant, build_wave
 
 D = Participant.Disposition
+FUTURE = datetime.date(2099, 1, 1)
+PAST = datetime.date(2020, 1, 1)
 
 
 def url(participant, page=None):
@@ -89,7 +91,8 @@ def test_double_submit_creates_one_response(participant):
     with pytest.raises(Exception, match="already been answered"):
         services.response_submit(
             wave=participant.wave, questions=questions, values=values,
-            language="en", source=Response.Source.PERSONAL_LINK, participant=participant,
+            language="en", source=Response.Source.PERSONAL_LINK,
+            participant=participant,
         )  # fmt: skip
     assert Response.objects.count() == 1
 
@@ -174,8 +177,8 @@ def test_anonymous_wave_stores_no_link_to_the_person(client):
         ({"status": Wave.Status.CLOSED}, "This survey is closed"),
         ({"status": Wave.Status.CANCELLED}, "This survey is closed"),
         ({"status": Wave.Status.APPROVED}, "not open yet"),
-        ({"opens_on": datetime.date(2099, 1, 1), "closes_on": datetime.date(2099, 2, 1)}, "not open yet"),
-        ({"opens_on": datetime.date(2020, 1, 1), "closes_on": datetime.date(2020, 2, 1)}, "This survey is closed"),
+        ({"opens_on": FUTURE, "closes_on": FUTURE}, "not open yet"),
+        ({"opens_on": PAST, "closes_on": PAST}, "This survey is closed"),
     ],
 )  # fmt: skip
 def test_closed_or_not_open_survey_says_so(client, fields, text):
