@@ -650,12 +650,19 @@ def _post_complaint(ctx, rng, this_year: int) -> int:
                            text=rng.choice(pool)[1])
                 )  # fmt: skip
             if overall <= 2 and status == Wave.Status.FIELDWORK:
+                due = response.submitted_at + datetime.timedelta(days=5)
+                done = due < timezone.now() - datetime.timedelta(days=14)
                 follow_ups.append(
                     FollowUp(
                         response=response,
                         reason="Low satisfaction after a complaint (CSAT ≤ 2)",
                         assigned_to=ctx.users.get("agent"),
-                        due_at=response.submitted_at + datetime.timedelta(days=5),
+                        due_at=due,
+                        status=FollowUp.Status.DONE if done else FollowUp.Status.OPEN,
+                        done_at=due if done else None,
+                        outcome="Called the customer and explained the decision."
+                        if done
+                        else "",
                     )
                 )
         Answer.objects.bulk_create(answers, batch_size=2000)

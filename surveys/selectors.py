@@ -23,7 +23,9 @@ from .models import (
 D = Participant.Disposition
 
 # A group is flagged as under-represented when its share of the completed
-# responses is below this fraction of its share of the population…
+# responses is below this fraction of its planned share (its required
+# responses over all required responses; the population share when the plan
+# has no sample sizes)…
 UNDER_SHARE_RATIO = 0.8
 # …or when its RR1 is below this fraction of the overall RR1.
 UNDER_RR_RATIO = 0.5
@@ -137,7 +139,7 @@ class GroupMonitor:
     opted_out: int
     responses: int
     rr1: float | None
-    population_share: float | None
+    planned_share: float | None
     response_share: float | None
     under_represented: bool
     short_of_sample: bool
@@ -172,7 +174,9 @@ def fieldwork_monitor(wave: Wave) -> Monitor:
 
     A group is *under-represented* when, with at least
     ``UNDER_MIN_COMPLETES`` completed responses in the wave, its share of the
-    responses is below ``UNDER_SHARE_RATIO`` x its share of the population, or
+    responses is below ``UNDER_SHARE_RATIO`` x its planned share (required
+    responses of the group / all required responses — for a stratified plan
+    the design's own composition, not the population's), or
     its RR1 is below ``UNDER_RR_RATIO`` x the overall RR1.
     """
     dispositions = list(D.values)
@@ -196,6 +200,7 @@ def fieldwork_monitor(wave: Wave) -> Monitor:
     groups = list(wave.groups.order_by("name"))
     empty = dict.fromkeys(dispositions, 0)
     total_population = sum(g.population for g in groups)
+    total_required = sum(g.required_sample for g in groups)
     total_responses = sum(r["n"] for r in response_rows.values())
     totals = dict(empty)
     for row in participant_rows.values():
@@ -206,11 +211,14 @@ def fieldwork_monitor(wave: Wave) -> Monitor:
 
     def build(group, name, population, required, counts, responses):
         rr1 = _rates(counts)
-        pop_share = population / total_population if total_population else None
+        if total_required:
+            planned = required / total_required
+        else:
+            planned = population / total_population if total_population else None
         resp_share = responses / total_responses if total_responses else None
         under = False
         if group is not None and total_responses >= UNDER_MIN_COMPLETES:
-            if pop_share and (resp_share or 0) < UNDER_SHARE_RATIO * pop_share:
+            if planned and (resp_share or 0) < UNDER_SHARE_RATIO * planned:
                 under = True
             if overall_rr1 and rr1 is not None and rr1 < UNDER_RR_RATIO * overall_rr1:
                 under = True
@@ -229,7 +237,7 @@ def fieldwork_monitor(wave: Wave) -> Monitor:
             opted_out=counts[D.OPTED_OUT],
             responses=responses,
             rr1=rr1,
-            population_share=pop_share,
+            planned_share=planned,
             response_share=resp_share,
             under_represented=under,
             short_of_sample=bool(required) and responses < required,
