@@ -13,6 +13,7 @@ the public link is for open opinion polls, not for measured samples.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from collections.abc import Callable
 
@@ -391,7 +392,7 @@ def public_answer(request: HttpRequest, public_token: str) -> HttpResponse:
             values=values,
             language=language,
             source=Response.Source.PUBLIC_LINK,
-            started_at=(timezone.datetime.fromisoformat(started) if started else None),
+            started_at=(datetime.datetime.fromisoformat(started) if started else None),
             fingerprint=fingerprint,
         )
         request.session.pop(key, None)
