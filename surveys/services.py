@@ -831,7 +831,13 @@ def response_submit(
             participant.disposition = D.COMPLETE
             participant.completed_at = _day(now) if wave.anonymous else now
             participant.draft = {}
-            participant.save(update_fields=["disposition", "completed_at", "draft"])
+            fields = ["disposition", "completed_at", "draft"]
+            if wave.anonymous:
+                # With the start time and the duration, the exact submission
+                # time (the response's history) could be matched again.
+                participant.draft_started_at = None
+                fields.append("draft_started_at")
+            participant.save(update_fields=fields)
         Questionnaire.objects.filter(pk=wave.questionnaire_id, locked=False).update(
             locked=True
         )

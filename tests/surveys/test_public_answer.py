@@ -158,6 +158,7 @@ def test_anonymous_wave_stores_no_link_to_the_person(client):
     answer_all(client, participant)
     participant.refresh_from_db()
     assert participant.disposition == D.COMPLETE
+    assert participant.draft_started_at is None
     response = Response.objects.get()
     assert response.participant is None
     assert response.group == group
