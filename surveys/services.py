@@ -604,6 +604,46 @@ def participant_bounced(*, participant: Participant) -> Participant:
     return participant
 
 
+@dataclass
+class BounceResult:
+    marked: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+ERR_BOUNCE_UNKNOWN = _("No participant of this wave has this address.")
+
+
+def bounces_import(*, wave: Wave, text: str) -> BounceResult:
+    """Mark the participants whose invitations bounced, from a CSV with an
+    ``email`` column (e.g. the mail server's bounce report). Rows with an
+    unknown address are reported; nothing is marked unless all are known."""
+    result = BounceResult()
+    header, rows, errors = read_table(text, required=("email",), known=("email",))
+    result.errors = errors
+    if errors:
+        return result
+    by_email = {
+        email.casefold(): pk
+        for pk, email in wave.participants.exclude(email="").values_list("pk", "email")
+    }
+    column = header.index("email")
+    found = []
+    for number, values in rows:
+        email = (values[column] if column < len(values) else "").strip().casefold()
+        if email in by_email:
+            found.append(by_email[email])
+        else:
+            result.errors.append((number, "email", str(ERR_BOUNCE_UNKNOWN)))
+    if result.errors:
+        return result
+    result.marked = (
+        wave.participants.filter(pk__in=found)
+        .exclude(disposition=D.COMPLETE)
+        .update(disposition=D.BOUNCED)
+    )
+    return result
+
+
 def participant_opt_out(*, participant: Participant) -> Participant:
     """The participant declines: no further reminders, and the customer's
     survey consent is withdrawn so no later wave invites them."""

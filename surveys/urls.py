@@ -95,6 +95,7 @@ urlpatterns = [
         views.participant_bounced,
         name="participant-bounced",
     ),
+    path("waves/<int:pk>/bounces/", views.wave_bounces, name="wave-bounces"),
     path("waves/<int:pk>/entry/", views.wave_entry, name="wave-entry"),
     path("waves/<int:pk>/export/", views.wave_export, name="wave-export"),
 ]

@@ -650,10 +650,50 @@ def wave_participants(request: HttpRequest, pk: int) -> HttpResponse:
             "wave": wave,
             "page": page,
             "dispositions": Participant.Disposition.choices,
+            "bounce_form": ImportForm(auto_id="bounce_%s")
+            if request.user.has_perm("surveys.change_participant")
+            else None,
             "disposition": disposition,
             "query": f"disposition={disposition}",
         },
     )
+
+
+@require_POST
+@require_perm("surveys.change_participant")
+def wave_bounces(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the addresses whose invitations bounced (CSV, column email)."""
+    wave = _wave(pk)
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            validate_upload(form.cleaned_data["file"])
+            text = form.cleaned_data["file"].read().decode("utf-8-sig")
+            result = services.bounces_import(wave=wave, text=text)
+        except UnicodeDecodeError:
+            messages.error(request, _("The file is not UTF-8 text."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if result.errors:
+                messages.error(
+                    request,
+                    _("Nothing was marked: %(errors)s")
+                    % {
+                        "errors": "; ".join(
+                            f"{row} {column}: {message}"
+                            for row, column, message in result.errors[:20]
+                        )
+                    },
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(n)s invitations marked as bounced.") % {"n": result.marked},
+                )
+    else:
+        messages.error(request, _("Choose a CSV file."))
+    return redirect("surveys:wave-participants", pk)
 
 
 @require_POST

@@ -130,3 +130,22 @@ def test_stratified_plan_over_sampling_a_small_group_is_not_flagged():
     assert rows["Small"].planned_share == pytest.approx(278 / (369 + 278))
     assert not rows["Small"].under_represented
     assert not rows["Big"].under_represented
+
+
+@pytest.mark.django_db
+def test_bounce_report_marks_participants(client_for, quality_manager):
+    wave = build_wave()
+    bounced = add_participant(wave, email="gone@example.org")
+    fine = add_participant(wave, email="fine@example.org")
+    client = client_for(quality_manager)
+    url = reverse("surveys:wave-bounces", args=[wave.pk])
+    unknown = b"email\ngone@example.org\nnobody@example.org\n"
+    client.post(url, {"file": SimpleUploadedFile("b.csv", unknown, "text/csv")})
+    bounced.refresh_from_db()
+    assert bounced.disposition == D.INVITED  # nothing marked with an unknown row
+    data = b"email\nGONE@example.org\n"
+    response = client.post(url, {"file": SimpleUploadedFile("b.csv", data, "text/csv")})
+    assert response.status_code == 302
+    bounced.refresh_from_db()
+    fine.refresh_from_db()
+    assert bounced.disposition == D.BOUNCED and fine.disposition == D.INVITED
