@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from .models import (
 
 S = Wave.Status
 D = Participant.Disposition
+logger = logging.getLogger(__name__)
 
 ERR_TRANSITION = _("A wave cannot go from “%(from)s” to “%(to)s”.")
 ERR_MAY_NOT_APPROVE = _("Only someone allowed to approve survey plans may do this.")
@@ -916,6 +918,16 @@ def participant_opened(*, participant: Participant) -> None:
 
 
 def post_complaint_invite(*, case) -> Participant | None:
+    """Invite the customer of a closed complaint (:func:`_post_complaint`);
+    a failure is logged and never breaks the closing of the complaint."""
+    try:
+        return _post_complaint(case)
+    except Exception:
+        logger.exception("Post-complaint survey invitation failed for case %s", case.pk)
+        return None
+
+
+def _post_complaint(case) -> Participant | None:
     """Invite the customer of a closed complaint to the post-complaint survey.
 
     Does nothing unless ``SURVEYS_POST_COMPLAINT`` is on, an active

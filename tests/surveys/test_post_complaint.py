@@ -77,3 +77,19 @@ def test_no_wave_in_fieldwork_no_invitation(django_capture_on_commit_callbacks):
     case = register_case(by=handler, customer=CustomerFactory(consent_surveys=True))
     _close(case, handler, django_capture_on_commit_callbacks)
     assert not Participant.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_survey_failure_never_breaks_closing(
+    post_complaint_wave, django_capture_on_commit_callbacks, monkeypatch
+):
+    from surveys import services as survey_services
+
+    def broken(case):
+        raise RuntimeError("mail server down")
+
+    monkeypatch.setattr(survey_services, "_post_complaint", broken)
+    handler = UserFactory(username="handler")
+    case = register_case(by=handler, customer=CustomerFactory(consent_surveys=True))
+    case = _close(case, handler, django_capture_on_commit_callbacks)
+    assert case.status == Case.Status.CLOSED
