@@ -555,7 +555,11 @@ def _post_complaint(ctx, rng, this_year: int) -> int:
         ),
     }  # fmt: skip
     cases = list(
-        Case.objects.filter(status=Case.Status.CLOSED, customer__isnull=False)
+        Case.objects.filter(
+            status=Case.Status.CLOSED,
+            closure_reason=Case.ClosureReason.RESOLVED,
+            customer__isnull=False,
+        )
         .exclude(closed_at=None)
         .order_by("closed_at", "pk")
         .values_list("pk", "customer_id", "closed_at", "outcome", "language")

@@ -930,12 +930,17 @@ def post_complaint_invite(*, case) -> Participant | None:
 def _post_complaint(case) -> Participant | None:
     """Invite the customer of a closed complaint to the post-complaint survey.
 
-    Does nothing unless ``SURVEYS_POST_COMPLAINT`` is on, an active
+    Does nothing unless ``SURVEYS_POST_COMPLAINT`` is on, the case was
+    resolved (answered and closed), an active
     post-complaint series has a wave in fieldwork, and the customer consents
     to surveys and e-mail and has an address. Called by the complaints app
     after the closing transaction commits.
     """
     if not getattr(settings, "SURVEYS_POST_COMPLAINT", False):
+        return None
+    # Only complaints that were answered: not duplicates, non-complaints,
+    # recorded feedback or cases taken to an external body.
+    if getattr(case, "closure_reason", "") != "resolved":
         return None
     customer = case.customer
     if customer is None or not customer.consent_surveys or not customer.consent_email:

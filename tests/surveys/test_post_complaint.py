@@ -93,3 +93,15 @@ def test_a_survey_failure_never_breaks_closing(
     case = register_case(by=handler, customer=CustomerFactory(consent_surveys=True))
     case = _close(case, handler, django_capture_on_commit_callbacks)
     assert case.status == Case.Status.CLOSED
+
+
+@pytest.mark.django_db
+def test_only_resolved_complaints_are_surveyed(post_complaint_wave):
+    from surveys.services import post_complaint_invite
+
+    case = register_case(customer=CustomerFactory(consent_surveys=True))
+    case.status = Case.Status.CLOSED
+    case.closure_reason = Case.ClosureReason.DUPLICATE
+    assert post_complaint_invite(case=case) is None
+    case.closure_reason = Case.ClosureReason.RESOLVED
+    assert post_complaint_invite(case=case) is not None
