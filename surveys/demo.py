@@ -565,6 +565,7 @@ def _post_complaint(ctx, rng, this_year: int) -> int:
         .values_list("pk", "customer_id", "closed_at", "outcome", "language")
     )
     total = 0
+    now = timezone.now()
     for year, status in (
         (this_year - 1, Wave.Status.CLOSED),
         (this_year, Wave.Status.FIELDWORK),
@@ -587,7 +588,9 @@ def _post_complaint(ctx, rng, this_year: int) -> int:
             if customer_id in seen:
                 continue
             seen.add(customer_id)
-            answered = rng.random() < 0.45
+            completed = closed_at + datetime.timedelta(days=rng.randint(1, 6))
+            # Nobody answers in the future: recent cases are still waiting.
+            answered = rng.random() < 0.45 and completed < now
             participants.append(
                 Participant(
                     wave=wave,
@@ -596,9 +599,7 @@ def _post_complaint(ctx, rng, this_year: int) -> int:
                     language=language or "et",
                     invited_at=closed_at,
                     disposition=D.COMPLETE if answered else D.INVITED,
-                    completed_at=closed_at + datetime.timedelta(days=rng.randint(1, 6))
-                    if answered
-                    else None,
+                    completed_at=completed if answered else None,
                 )
             )
             participants[-1]._outcome = outcome
@@ -655,7 +656,7 @@ def _post_complaint(ctx, rng, this_year: int) -> int:
                 )  # fmt: skip
             if overall <= 2 and status == Wave.Status.FIELDWORK:
                 due = response.submitted_at + datetime.timedelta(days=5)
-                done = due < timezone.now() - datetime.timedelta(days=14)
+                done = due < now - datetime.timedelta(days=60)
                 follow_ups.append(
                     FollowUp(
                         response=response,
