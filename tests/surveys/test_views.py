@@ -5,9 +5,20 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from surveys.models import Participant, Response, Series, TargetGroup, Wave
+from surveys import services
+from surveys.models import (
+    Participant,
+    Question,
+    Response,
+    Section,
+    Series,
+    TargetGroup,
+    Wave,
+)
 from tests.factories import SegmentFactory
 from tests.surveys.conftest import PAGE1, PAGE2, add_group, add_participant, build_wave
 
@@ -340,3 +351,38 @@ def test_staff_mark_an_invitation_bounced(client_for, quality_manager):
     assert client_for(quality_manager).post(url).status_code == 302
     p.refresh_from_db()
     assert p.disposition == Participant.Disposition.BOUNCED
+
+
+@pytest.mark.django_db
+def test_builder_and_wave_pages_have_constant_query_counts(
+    client_for, quality_manager, django_assert_max_num_queries
+):
+    wave = build_wave(status=S.DRAFT)
+    add_group(wave)
+    client = client_for(quality_manager)
+    urls = [
+        reverse("surveys:questionnaire-detail", args=[wave.questionnaire_id]),
+        reverse("surveys:wave-detail", args=[wave.pk]),
+        reverse("surveys:series-detail", args=[wave.series_id]),
+    ]
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        counts[url] = len(context)
+    q = wave.questionnaire
+    for i in range(3):
+        section = Section.objects.create(
+            questionnaire=q, order=10 + i, title_en=f"S{i}"
+        )
+        for j in range(4):
+            Question.objects.create(
+                questionnaire=q, section=section, code=f"Q_X{i}{j}", type="likert"
+            )
+        add_group(wave, name=f"G{i}")
+        services.questionnaire_new_version(questionnaire=q, by=quality_manager)
+    for url in urls:
+        # The same number of queries with three times the sections, questions,
+        # groups and versions.
+        with django_assert_max_num_queries(counts[url]):
+            assert client.get(url).status_code == 200
