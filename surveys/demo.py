@@ -562,7 +562,9 @@ def _post_complaint(ctx, rng, this_year: int) -> int:
         )
         .exclude(closed_at=None)
         .order_by("closed_at", "pk")
-        .values_list("pk", "customer_id", "closed_at", "outcome", "language")
+        .values_list(
+            "pk", "customer_id", "closed_at", "outcome", "language", "customer__email"
+        )
     )
     total = 0
     now = timezone.now()
@@ -584,7 +586,12 @@ def _post_complaint(ctx, rng, this_year: int) -> int:
         )  # fmt: skip
         seen = set()
         participants = []
-        for pk, customer_id, closed_at, outcome, language in in_year:
+        group = TargetGroup.objects.create(
+            wave=wave,
+            name="Complainants",
+            population=len({c[1] for c in in_year}),
+        )
+        for pk, customer_id, closed_at, outcome, language, email in in_year:
             if customer_id in seen:
                 continue
             seen.add(customer_id)
@@ -594,8 +601,10 @@ def _post_complaint(ctx, rng, this_year: int) -> int:
             participants.append(
                 Participant(
                     wave=wave,
+                    group=group,
                     customer_id=customer_id,
                     case_id=pk,
+                    email=email,
                     language=language or "et",
                     invited_at=closed_at,
                     disposition=D.COMPLETE if answered else D.INVITED,
@@ -610,6 +619,7 @@ def _post_complaint(ctx, rng, this_year: int) -> int:
                 Response(
                     wave=wave,
                     participant=p,
+                    group=group,
                     source=Response.Source.POST_COMPLAINT,
                     language=p.language,
                     started_at=p.completed_at - datetime.timedelta(minutes=3),
