@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.apps import apps as django_apps
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
@@ -271,7 +272,16 @@ def case_transition(
         _log(case, from_status, action, by, comment)
         if action == "mark_duplicate":
             case.related.add(duplicate_of)
+        if spec.target == Status.CLOSED and django_apps.is_installed("surveys"):
+            transaction.on_commit(lambda: _invite_to_survey(case))
     return case
+
+
+def _invite_to_survey(case: Case) -> None:
+    """The post-complaint satisfaction survey (surveys app), after closing."""
+    from surveys.services import post_complaint_invite
+
+    post_complaint_invite(case=case)
 
 
 # What a dispute takes over from the case it grew from.

@@ -286,6 +286,9 @@ PUBLIC_FORM_RATE_PER_HOUR = env.int("PUBLIC_FORM_RATE_PER_HOUR", default=10)
 PERSONAL_DATA_RETENTION_DAYS = {
     "complaints.case": env.int("RETENTION_COMPLAINT_CASE_DAYS", default=3 * 365),
 }
+# Surveys: invite the customer of a closed complaint to the active
+# post-complaint survey (a series of that kind with a wave in fieldwork).
+SURVEYS_POST_COMPLAINT = env.bool("SURVEYS_POST_COMPLAINT", default=True)
 
 # Document control: may the author of a version approve it too?
 QMS_ALLOW_SELF_APPROVAL = env.bool("QMS_ALLOW_SELF_APPROVAL", default=False)
@@ -336,6 +339,10 @@ CELERY_BEAT_SCHEDULE = {
     "personal-data-retention": {
         "task": "qms.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "surveys-reminders": {
+        "task": "surveys.tasks.send_survey_reminders",
+        "schedule": crontab(hour=9, minute=0),
     },
     # Does nothing while COMPLAINTS_MAIL_URL is empty.
     "complaints-fetch-mail": {

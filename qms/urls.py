@@ -42,6 +42,8 @@ urlpatterns = [
     ),
     path("api/v1/standards/", include(("standards.urls_api", "standards_api"))),
     path("surveys/", include("surveys.urls")),
+    # Survey answer pages (no login): personal and public links.
+    path("s/", include(("surveys.urls_public", "surveys_public"))),
     path("improvements/", include("improvements.urls")),
     path("reports/", include("reports.urls")),
 ]

@@ -15,6 +15,11 @@ PUBLIC = {
     "complaints_public:case-status",
     "complaints_public:status-lookup",
     "promises:charter",
+    "surveys_public:answer",
+    "surveys_public:answer-thanks",
+    "surveys_public:opt-out",
+    "surveys_public:public-answer",
+    "surveys_public:public-thanks",
 }
 # Machine clients authenticate per request and get 401/403, not a redirect.
 API_PREFIX = ("api:", "standards_api:")
