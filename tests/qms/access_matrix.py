@@ -4,10 +4,22 @@ One line per URL name: the HTTP status for a user of each role, in the order
     (quality manager, service staff, process owner, executive, outsider)
 when the view is opened with GET (or sent an empty POST, for names in
 POST_ONLY) on the records of tests/qms/access_world.py. 200 = page shown,
-302 = action done or refused with a message and a redirect, 403 = the role
+302 = action done or refused with a message and a redirect, 400 = a
+permitted user's empty POST form shown again with its errors, 403 = the role
 may not use the view, 404 = the record is outside the user's scope (or there
-is nothing to show, e.g. an action without an evidence file), 405 = wrong
-method for a permitted user.
+is nothing to show, e.g. an action without an evidence file, or an earlier
+role in the same test already deleted it), 405 = wrong method for a
+permitted user.
+
+Rules checked per area when the lines were added (see each app's roles
+migration): promises: process owners edit and record only the promises they
+own (the world's promise is the process owner's), executives read; reports:
+readers see issued reports, the dashboard and the PDF, only the quality
+manager drafts, issues, approves and sends; a decision's owner may close it;
+standards monitoring: staff see only their own evaluations and answer them,
+executives only the aggregated results and timeliness figures; surveys:
+results need view_series (not staff), data cleaning is the quality manager's,
+follow-ups (which name the respondent) are for staff and the quality manager.
 
 A new view fails tests/qms/test_access_matrix.py until it has a line here
 (and its URL arguments in access_world.ARGS). To see what the views answer:
@@ -18,6 +30,8 @@ then check every number against the area's access rules before copying it.
 EXPECTED: dict[str, tuple[int, int, int, int, int]] = {
     "api:case-detail": (200, 200, 404, 200, 403),
     "api:case-list": (200, 200, 200, 200, 403),
+    "api:promise-event-detail": (200, 200, 200, 200, 403),
+    "api:promise-event-list": (200, 200, 200, 200, 403),
     "api:schema": (200, 200, 200, 200, 200),
     "complaints:analysis-conclude": (302, 302, 403, 403, 403),
     "complaints:analysis-create": (200, 200, 403, 403, 403),
@@ -100,15 +114,32 @@ EXPECTED: dict[str, tuple[int, int, int, int, int]] = {
     "needs:need-update": (200, 403, 403, 403, 403),
     "password_change": (200, 200, 200, 200, 200),
     "password_change_done": (200, 200, 200, 200, 200),
+    "promises:assessment": (200, 403, 200, 403, 403),
+    "promises:case-tag": (302, 302, 403, 403, 403),
+    # Staff may untag too, but the quality manager's POST removed the tag first.
+    "promises:case-untag": (302, 404, 403, 403, 403),
+    "promises:charter": (200, 200, 200, 200, 200),
+    "promises:event-create": (200, 200, 200, 403, 403),
+    "promises:event-exclude": (302, 302, 302, 403, 403),
+    "promises:event-import": (200, 200, 200, 403, 403),
+    "promises:event-list": (200, 200, 200, 200, 403),
     "promises:home": (200, 200, 200, 200, 403),
+    "promises:indicator-create": (200, 403, 200, 403, 403),
+    "promises:indicator-update": (200, 403, 200, 403, 403),
+    "promises:promise-create": (200, 403, 403, 403, 403),
+    "promises:promise-detail": (200, 200, 200, 200, 403),
+    "promises:promise-list": (200, 200, 200, 200, 403),
+    "promises:promise-transition": (302, 403, 403, 403, 403),
+    "promises:promise-update": (200, 403, 200, 403, 403),
+    "promises:review-create": (200, 403, 200, 403, 403),
     "qms:calendar": (200, 200, 200, 200, 403),
     "qms:customer-create": (200, 200, 403, 403, 403),
     "qms:customer-detail": (200, 200, 403, 200, 403),
+    "qms:customer-erase": (200, 403, 403, 403, 403),
     "qms:customer-list": (200, 200, 403, 200, 403),
-    "qms:customer-update": (200, 200, 403, 403, 403),
     "qms:customer-personal-data": (200, 403, 403, 403, 403),
     "qms:customer-personal-data-export": (200, 403, 403, 403, 403),
-    "qms:customer-erase": (200, 403, 403, 403, 403),
+    "qms:customer-update": (200, 200, 403, 403, 403),
     "qms:document-compare": (404, 404, 404, 404, 403),
     "qms:document-create": (200, 403, 403, 403, 403),
     "qms:document-detail": (200, 200, 200, 200, 403),
@@ -120,20 +151,61 @@ EXPECTED: dict[str, tuple[int, int, int, int, int]] = {
     "qms:document-version-submit": (302, 403, 302, 403, 403),
     "qms:document-version-update": (200, 403, 200, 403, 403),
     "qms:home": (200, 200, 200, 200, 200),
+    "reports:dashboard": (200, 200, 200, 200, 403),
+    "reports:decision-close": (200, 403, 200, 403, 403),
+    "reports:decision-create": (400, 403, 403, 403, 403),  # empty form: 400
+    "reports:decision-delete": (302, 403, 403, 403, 403),
+    "reports:decision-edit": (200, 403, 403, 403, 403),
+    "reports:decision-list": (200, 403, 200, 200, 403),
+    "reports:distribution-create": (200, 403, 403, 403, 403),
+    "reports:distribution-edit": (200, 403, 403, 403, 403),
+    "reports:distribution-list": (200, 403, 403, 403, 403),
     "reports:home": (200, 200, 200, 200, 403),
+    "reports:report-approve": (302, 403, 403, 403, 403),
+    "reports:report-create": (200, 403, 403, 403, 403),
+    "reports:report-detail": (200, 200, 200, 200, 403),
+    "reports:report-edit": (200, 403, 403, 403, 403),
+    "reports:report-issue": (302, 403, 403, 403, 403),
+    "reports:report-pdf": (200, 200, 200, 200, 403),
+    "reports:report-return": (302, 403, 403, 403, 403),
+    "reports:report-send": (302, 403, 403, 403, 403),
     "set_language": (302, 302, 302, 302, 302),
     "standards:acknowledge": (302, 302, 403, 403, 403),
+    "standards:calibration-detail": (200, 403, 403, 403, 403),
+    "standards:calibration-list": (200, 403, 403, 403, 403),
     "standards:coverage": (200, 403, 403, 200, 403),
     "standards:criterion-create": (200, 403, 200, 403, 403),
     "standards:criterion-detail": (200, 200, 200, 200, 403),
     "standards:criterion-update": (200, 403, 200, 403, 403),
+    "standards:evaluation-create": (200, 403, 403, 403, 403),
+    "standards:evaluation-detail": (200, 200, 403, 403, 403),
+    "standards:evaluation-import": (200, 403, 403, 403, 403),
+    "standards:evaluation-list": (200, 200, 403, 403, 403),
+    # Only the evaluated employee (the staff user) answers an evaluation.
+    "standards:evaluation-respond": (403, 302, 403, 403, 403),
     "standards:home": (200, 200, 200, 200, 403),
+    "standards:my-evaluations": (200, 200, 403, 403, 403),
     "standards:my-standards": (200, 200, 200, 200, 403),
+    "standards:plan-detail": (200, 403, 403, 403, 403),
+    "standards:plan-import": (200, 403, 403, 403, 403),
+    "standards:plan-list": (200, 403, 403, 403, 403),
+    "standards:results": (200, 403, 403, 200, 403),
     "standards:standard-create": (200, 403, 403, 403, 403),
     "standards:standard-detail": (200, 200, 200, 200, 403),
+    "standards:standard-pdf": (200, 200, 200, 200, 403),
     "standards:standard-update": (200, 403, 403, 403, 403),
+    "standards:timeliness-import": (200, 403, 403, 403, 403),
     "standards:version-create": (200, 403, 200, 403, 403),
+    "standards_api:timeliness-list": (200, 403, 403, 200, 403),
+    "surveys:follow-up-done": (302, 302, 403, 403, 403),
+    "surveys:follow-up-list": (200, 200, 403, 403, 403),
     "surveys:home": (200, 200, 200, 200, 403),
+    "surveys:response-exclude": (302, 403, 403, 403, 403),
+    "surveys:response-include": (302, 403, 403, 403, 403),
+    "surveys:wave-comments": (200, 403, 200, 200, 403),
+    "surveys:wave-quality": (200, 403, 403, 403, 403),
+    "surveys:wave-results": (200, 403, 200, 200, 403),
+    "surveys:wave-results-export": (200, 403, 200, 200, 403),
 }
 
 # Views that accept only POST: the matrix sends them an empty form.
@@ -146,6 +218,7 @@ POST_ONLY = {
     "complaints:case-delay",
     "complaints:case-dispute",
     "complaints:case-dispute-outcome",
+    "complaints:case-import-confirm",
     "complaints:case-link",
     "complaints:case-message",
     "complaints:case-pause",
@@ -169,12 +242,25 @@ POST_ONLY = {
     "needs:links-reviewed",
     "needs:need-capture-case",
     "needs:need-transition",
+    "promises:case-tag",
+    "promises:case-untag",
+    "promises:event-exclude",
+    "promises:promise-transition",
+    "qms:customer-erase",
     "qms:document-version-approve",
     "qms:document-version-return",
     "qms:document-version-submit",
+    "reports:decision-create",
+    "reports:decision-delete",
+    "reports:report-approve",
+    "reports:report-issue",
+    "reports:report-return",
+    "reports:report-send",
     "standards:acknowledge",
-    "complaints:case-import-confirm",
-    "qms:customer-erase",
+    "standards:evaluation-respond",
+    "surveys:follow-up-done",
+    "surveys:response-exclude",
+    "surveys:response-include",
 }
 
 # Names the matrix leaves to other tests (none today).

@@ -1,6 +1,11 @@
 """A small world of records for the role-by-view matrix: one of each thing a
 URL can point at, and a user for each role. Views of a new area need their
-objects here (``World``) and their URL arguments in ``ARGS``."""
+objects here (``World``) and their URL arguments in ``ARGS``.
+
+Each later area builds its records in its own ``_build_<area>`` function
+with the app's services or its test helpers. Surveys have their own section
+(``SurveyWorld``, ``_build_surveys`` and the surveys block of ``ARGS``) so the
+planning and collection views can be added there when they merge."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from complaints import rca
 from complaints.attachments import attachment_add
@@ -17,13 +23,28 @@ from complaints.models import IshikawaCategory
 from improvements import services as improvement_services
 from needs import services as need_services
 from needs.models import NeedLink
+from promises import services as promise_services
+from promises.models import FulfilmentEvent, PromiseReview
 from qms import roles
 from qms import services as core_services
 from qms.areas import Area
-from qms.models import Document, Membership
+from qms.models import Channel, Document, Membership
+from reports import services as report_services
+from reports.models import DistributionList, ReportDecision
+from reports.periods import parse_period
+from standards.models import CalibrationSession, SamplingPlan, TimelinessFigure
+from surveys.followups import create_follow_ups
+from surveys.models import Participant
 from tests.factories import CustomerFactory, OrgUnitFactory, UserFactory, register_case
 from tests.needs.helpers import make_need
-from tests.standards.helpers import add_criterion, make_standard
+from tests.promises.helpers import make_indicator, make_promise
+from tests.standards.helpers import add_criterion, approve, evaluate, make_standard
+from tests.surveys.factories_analysis import (
+    add_responses,
+    make_questionnaire,
+    make_series,
+    make_wave,
+)
 
 # Column order of the expectation table.
 ROLES = ("quality_manager", "service_staff", "process_owner", "executive", "outsider")
@@ -48,6 +69,24 @@ class World:
     standard: Any
     standard_version: Any
     criterion: Any
+    # Standards monitoring: a second standard in force, evaluated.
+    evaluation: Any
+    sampling_plan: Any
+    calibration: Any
+    timeliness: Any
+    # Promises.
+    promise: Any
+    indicator: Any
+    event: Any
+    review: Any
+    broken_tag: Any
+    # Management reports.
+    report_draft: Any
+    report_issued: Any
+    decision: Any
+    distribution: Any
+    # Surveys (results side; see _build_surveys).
+    survey: Any
 
 
 def build_world() -> World:
@@ -105,6 +144,7 @@ def build_world() -> World:
     standard = make_standard(qm)
     standard_version = standard.document.versions.get()
     criterion = add_criterion(standard_version)
+    monitoring = _build_standards_monitoring(qm, staff, owner)
     return World(
         users=users,
         case=case,
@@ -123,6 +163,169 @@ def build_world() -> World:
         standard=standard,
         standard_version=standard_version,
         criterion=criterion,
+        **monitoring,
+        **_build_promises(qm, owner, case),
+        **_build_reports(qm, owner),
+        survey=_build_surveys(qm, customer),
+    )
+
+
+def _build_standards_monitoring(qm, staff, owner) -> dict:
+    """A standard in force (approved 30 days ago) and an evaluation of the
+    service-staff user by the quality manager, with a sampling plan, a
+    calibration session and a day's timeliness figure."""
+    standard = make_standard(owner, identifier="STD-E", title="E-mail standard")
+    version = standard.document.versions.get()
+    add_criterion(version, "Greets.")
+    today = timezone.localdate()
+    approve(version, owner, qm, effective_from=today - datetime.timedelta(days=30))
+    phone = Channel.objects.get(code="phone")
+    return {
+        "evaluation": evaluate(standard, staff, qm, "yes"),
+        "sampling_plan": SamplingPlan.objects.create(
+            name="Phone", channel=phone, per_employee_month=2
+        ),
+        "calibration": CalibrationSession.objects.create(
+            standard=standard,
+            title="Calibration",
+            reference="CALL-CAL",
+            interaction_date=today - datetime.timedelta(days=5),
+            created_by=qm,
+        ),
+        "timeliness": TimelinessFigure.objects.create(
+            date=today - datetime.timedelta(days=1),
+            channel=phone,
+            metric=TimelinessFigure.Metric.ANSWER_SECONDS,
+            count=10,
+            within_target=9,
+        ),
+    }
+
+
+def _build_promises(qm, owner, case) -> dict:
+    """A promise owned by the process owner, with a time indicator, one
+    kept event, a review and a broken-promise tag on the complaint."""
+    promise = make_promise(owner)
+    indicator = make_indicator(promise)
+    now = timezone.now()
+    event = promise_services.event_record(
+        event=FulfilmentEvent(
+            indicator=indicator,
+            started_at=now - datetime.timedelta(hours=3),
+            ended_at=now - datetime.timedelta(hours=1),
+        ),
+        by=qm,
+    )
+    review = promise_services.review_record(
+        review=PromiseReview(
+            promise=promise,
+            period_start=now.date() - datetime.timedelta(days=365),
+            period_end=now.date(),
+            performance_summary="Kept.",
+            decision=PromiseReview.Decision.KEEP,
+        ),
+        by=owner,
+    )
+    tag = promise_services.case_tag(promise=promise, case=case, by=qm)
+    return {
+        "promise": promise,
+        "indicator": indicator,
+        "event": event,
+        "review": review,
+        "broken_tag": tag,
+    }
+
+
+def _build_reports(qm, owner) -> dict:
+    """Last month's report as a draft and last year's issued, with a
+    decision owned by the process owner and a distribution list."""
+    today = timezone.localdate()
+    distribution = DistributionList.objects.create(
+        name="Board", emails="board@example.org"
+    )
+    draft = report_services.report_create(
+        period=parse_period("last-month", today), by=qm, distribution=distribution
+    )
+    issued = report_services.report_issue(
+        report=report_services.report_create(
+            period=parse_period("last-year", today), by=qm
+        ),
+        by=qm,
+    )
+    decision = report_services.decision_save(
+        decision=ReportDecision(
+            report=issued,
+            text="Hire two agents.",
+            owner=owner,
+            due_date=today + datetime.timedelta(days=60),
+        )
+    )
+    return {
+        "report_draft": draft,
+        "report_issued": issued,
+        "decision": decision,
+        "distribution": distribution,
+    }
+
+
+# --------------------------------------------------------------------------
+# Surveys
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class SurveyWorld:
+    """One series with a questionnaire, a closed wave with a target group,
+    a participant's low-score response and its follow-up. The planning and
+    collection views (series, questionnaire builder, wave plan, distribution,
+    public answer pages) take their URL arguments from these records too:
+    add their names to the surveys block of ARGS with ``_wave`` / ``_series``."""
+
+    series: Any
+    questionnaire: Any
+    questions: dict
+    wave: Any
+    group: Any
+    participant: Any
+    response: Any
+    follow_up: Any
+
+
+def _build_surveys(qm, customer) -> SurveyWorld:
+    series = make_series("matrix")
+    series.owner = qm
+    series.save(update_fields=["owner"])
+    questionnaire, questions = make_questionnaire(
+        series,
+        {
+            "Q_NPS": ("nps", False),
+            "Q_OVERALL": ("csat", True),
+            "Q_COMMENT": ("text", False),
+        },
+    )
+    wave, groups = make_wave(series, questionnaire, groups={"Private": 100})
+    group = groups["Private"]
+    participant = Participant.objects.create(wave=wave, group=group, customer=customer)
+    (response,) = add_responses(
+        wave,
+        [
+            {
+                "answers": {"Q_NPS": 2, "Q_OVERALL": 1, "Q_COMMENT": "Too slow."},
+                "group": group,
+                "participant": participant,
+            }
+        ],
+    )
+    (follow_up,) = create_follow_ups(response)
+    return SurveyWorld(
+        series=series,
+        questionnaire=questionnaire,
+        questions=questions,
+        wave=wave,
+        group=group,
+        participant=participant,
+        response=response,
+        follow_up=follow_up,
     )
 
 
@@ -248,3 +451,75 @@ ARGS: dict[str, Callable[[World], dict]] = {
         for name in ("criterion-detail", "criterion-update")
     },
 }
+
+
+def _promise(w: World) -> dict:
+    return {"pk": w.promise.pk}
+
+
+def _wave(w: World) -> dict:
+    return {"pk": w.survey.wave.pk}
+
+
+def _series(w: World) -> dict:
+    return {"pk": w.survey.series.pk}
+
+
+ARGS.update(
+    {
+        "api:promise-event-detail": lambda w: {"pk": w.event.pk},
+        **{
+            f"promises:{name}": _promise
+            for name in (
+                "assessment",
+                "event-create",
+                "event-import",
+                "event-list",
+                "indicator-create",
+                "promise-detail",
+                "promise-transition",
+                "promise-update",
+                "review-create",
+            )
+        },
+        "promises:event-exclude": lambda w: {**_promise(w), "event_pk": w.event.pk},
+        "promises:indicator-update": lambda w: {
+            **_promise(w),
+            "indicator_pk": w.indicator.pk,
+        },
+        "promises:case-tag": _case,
+        "promises:case-untag": lambda w: {**_case(w), "pk": w.promise.pk},
+        # Readers see issued reports; the draft is for the author's actions.
+        **{
+            f"reports:report-{name}": (lambda w: {"pk": w.report_issued.pk})
+            for name in ("detail", "pdf", "send")
+        },
+        **{
+            f"reports:report-{name}": (lambda w: {"pk": w.report_draft.pk})
+            for name in ("edit", "issue", "approve", "return")
+        },
+        "reports:decision-create": lambda w: {"pk": w.report_issued.pk},
+        **{
+            f"reports:decision-{name}": (lambda w: {"pk": w.decision.pk})
+            for name in ("edit", "close", "delete")
+        },
+        "reports:distribution-edit": lambda w: {"pk": w.distribution.pk},
+        **{
+            f"standards:evaluation-{name}": (lambda w: {"pk": w.evaluation.pk})
+            for name in ("detail", "respond")
+        },
+        "standards:plan-detail": lambda w: {"pk": w.sampling_plan.pk},
+        "standards:plan-import": lambda w: {"pk": w.sampling_plan.pk},
+        "standards:calibration-detail": lambda w: {"pk": w.calibration.pk},
+        "standards:standard-pdf": lambda w: {"pk": w.evaluation.standard_id},
+        # Surveys: results and follow-ups. Planning and collection views go
+        # here too when they merge (series, questionnaire, wave, public pages).
+        "surveys:wave-results": _wave,
+        "surveys:wave-results-export": lambda w: {**_wave(w), "kind": "csv"},
+        "surveys:wave-comments": _wave,
+        "surveys:wave-quality": _wave,
+        "surveys:response-exclude": lambda w: {"pk": w.survey.response.pk},
+        "surveys:response-include": lambda w: {"pk": w.survey.response.pk},
+        "surveys:follow-up-done": lambda w: {"pk": w.survey.follow_up.pk},
+    }
+)
