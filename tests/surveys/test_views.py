@@ -330,17 +330,12 @@ def test_question_can_be_linked_to_a_need(client_for, quality_manager, plan):
 
 
 @pytest.mark.django_db
-def test_wave_page_links_to_results_only_when_the_page_exists(
-    client_for, quality_manager, plan
-):
-    from surveys.views import _has_results
-
+def test_wave_page_links_to_its_results_and_comments(client_for, quality_manager, plan):
     url = reverse("surveys:wave-detail", args=[plan.pk])
     body = client_for(quality_manager).get(url).content.decode()
-    if _has_results():
-        assert reverse("surveys:wave-results", args=[plan.pk]) in body
-    else:
-        assert f"/surveys/waves/{plan.pk}/results" not in body
+    assert reverse("surveys:wave-results", args=[plan.pk]) in body
+    assert reverse("surveys:wave-comments", args=[plan.pk]) in body
+    assert reverse("surveys:wave-quality", args=[plan.pk]) in body
 
 
 @pytest.mark.django_db
