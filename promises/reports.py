@@ -84,7 +84,7 @@ def section(request: SectionRequest) -> Section:
                     _("Kept"),
                     _("Events"),
                     _("Rate"),
-                    _("95 % interval"),
+                    _("Interval (95 %)"),
                     _("Target"),
                     _("Against target"),
                 ],

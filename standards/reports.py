@@ -44,7 +44,7 @@ def section(request: SectionRequest) -> Section:
                 _("Channel"),
                 _("Evaluations"),
                 _("Compliant"),
-                _("95 % interval"),
+                _("Interval (95 %)"),
                 _("Critical fails"),
             ],
             rows=[

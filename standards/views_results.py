@@ -36,7 +36,7 @@ class ResultsFilterForm(forms.Form):
         label=gettext_lazy("Unit"), queryset=OrgUnit.objects.all(), required=False
     )
     threshold = forms.IntegerField(
-        label=gettext_lazy("Training need above (% failed)"),
+        label=gettext_lazy("Training need threshold (failed, %)"),
         min_value=1,
         max_value=100,
         required=False,

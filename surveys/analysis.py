@@ -594,7 +594,7 @@ def wave_results(wave: Wave, *, with_charts: bool = True) -> WaveResults:
                 ],
                 _("Key drivers: importance and performance"),
                 _("Importance: correlation with %(code)s") % {"code": overall.code},
-                _("Performance: mean, % of the scale"),
+                _("Performance: mean as a share of the scale (%)"),
             )
     return WaveResults(
         wave=wave,

@@ -116,7 +116,7 @@ def section(request: SectionRequest) -> Section:
                 _("Question"),
                 _("Measure"),
                 _("Value"),
-                _("95% interval"),
+                _("Interval (95 %)"),
                 _("n"),
                 _("Change since the previous wave"),
             ],
