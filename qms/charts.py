@@ -168,7 +168,9 @@ def _finish(
     """Make matplotlib's SVG document inlineable (see the module docstring)."""
     svg = _PROLOGUE.sub("", svg, count=1)
     svg = _METADATA.sub("", svg, count=1)
-    prefix = "chart-" + hashlib.sha256(svg.encode()).hexdigest()[:10]
+    # The title is part of the hash: two charts of equal data with different
+    # titles on one page must not share element ids.
+    prefix = "chart-" + hashlib.sha256(f"{title}\0{svg}".encode()).hexdigest()[:10]
     svg = _ID.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
     # matplotlib's one stylesheet rule ("* {stroke-linejoin: round;
