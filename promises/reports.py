@@ -14,6 +14,26 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.1f} %"
 
 
+def _indicator(promise: Promise) -> Indicator:
+    """The promise's figure: its own events, or, when every indicator is
+    derived from another area's measure, that measure itself (the events
+    measure would be empty)."""
+    own = list(promise.indicators.all())
+    derived = [i for i in own if i.kind == i.Kind.MEASURE and i.source_measure]
+    if own and len(derived) == len(own) and len(derived) == 1:
+        return Indicator(
+            measure=derived[0].source_measure,
+            label=promise.title,
+            url=promise.get_absolute_url(),
+        )
+    return Indicator(
+        measure="promises.fulfilment_share",
+        filters={"promise": promise.pk},
+        label=promise.title,
+        url=promise.get_absolute_url(),
+    )
+
+
 def section(request: SectionRequest) -> Section:
     """Fulfilment against target of each published promise in the period,
     and the promises needing review as signals. Queries: the promises with
@@ -66,15 +86,7 @@ def section(request: SectionRequest) -> Section:
         key="promises",
         title=_("Customer promises"),
         order=10,
-        indicators=[
-            Indicator(
-                measure="promises.fulfilment_share",
-                filters={"promise": p.pk},
-                label=p.title,
-                url=p.get_absolute_url(),
-            )
-            for p in promises
-        ],
+        indicators=[_indicator(p) for p in promises],
         tables=[
             Table(
                 title=_("Fulfilment against target"),
