@@ -11,7 +11,8 @@ from .models import Promise
 
 
 def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.1f} %"
+    # No-break space: the number and its sign stay on one line in the PDF.
+    return "-" if value is None else f"{value * 100:.1f}\N{NO-BREAK SPACE}%"
 
 
 def _indicator(promise: Promise) -> Indicator:
@@ -59,7 +60,9 @@ def section(request: SectionRequest) -> Section:
                     row.successes,
                     row.trials,
                     _percent(row.rate),
-                    f"{_percent(row.interval.low)}-{_percent(row.interval.high)}"
+                    "\N{EN DASH}".join(
+                        [_percent(row.interval.low), _percent(row.interval.high)]
+                    )
                     if row.trials
                     else "-",
                     _percent(indicator.target),
