@@ -165,6 +165,13 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment_total": sum(scored),
             "assessment_max": len(Principle.choices) * PrincipleScore.MAX,
             "review_after": monitoring.review_after_periods(),
+            # Survey questions that ask customers whether it is kept (the
+            # surveys app holds the link).
+            "survey_questions": (
+                promise.survey_questions.select_related("questionnaire__series")
+                if hasattr(promise, "survey_questions")
+                else []
+            ),
         },
     )
 

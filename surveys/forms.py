@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from promises.models import Promise
 from qms.models import Segment
 
 from .models import (
@@ -88,6 +89,7 @@ class QuestionForm(forms.ModelForm):
             "high_label_ru",
             "show_if",
             "show_if_values",
+            "promises",
         ]
         widgets = {
             f"text_{code}": forms.Textarea(attrs={"rows": 2}) for code in LANGUAGES
@@ -100,6 +102,9 @@ class QuestionForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["show_if"].queryset = parents
+        self.fields["promises"].queryset = Promise.objects.exclude(
+            status=Promise.Status.RETIRED
+        ).order_by("pk")
         self.fields["code"].help_text = _(
             "Stable across versions and waves, e.g. Q_OVERALL."
         )

@@ -246,6 +246,15 @@ class Question(models.Model):
         related_name="dependants",
     )
     show_if_values = models.JSONField(_("is one of"), default=list, blank=True)
+    # The customer promises whose keeping this question asks the customer
+    # about (ISO 10004 §7.3.1: items mapped to promises). Needs link to
+    # questions through needs.NeedLink.
+    promises = models.ManyToManyField(
+        "promises.Promise",
+        verbose_name=_("customer promises it measures"),
+        blank=True,
+        related_name="survey_questions",
+    )
 
     class Meta:
         ordering = ["questionnaire", "order", "id"]

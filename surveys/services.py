@@ -215,10 +215,13 @@ def questionnaire_new_version(*, questionnaire: Questionnaire, by) -> Questionna
         section.save()
         section_map[old_pk] = section
     question_map: dict[int, Question] = {}
-    old_questions = list(questionnaire.questions.prefetch_related("options"))
+    old_questions = list(
+        questionnaire.questions.prefetch_related("options", "promises")
+    )
     for question in old_questions:
         old_pk = question.pk
         options = list(question.options.all())
+        promises = list(question.promises.all())
         show_if_id = question.show_if_id
         question.pk = None
         question.questionnaire = copy
@@ -226,6 +229,9 @@ def questionnaire_new_version(*, questionnaire: Questionnaire, by) -> Questionna
         question.show_if = None
         question.save()
         question._old_show_if = show_if_id
+        # The prefetched links belong to the old row.
+        question._prefetched_objects_cache = {}
+        question.promises.add(*promises)
         question_map[old_pk] = question
         Option.objects.bulk_create(
             [

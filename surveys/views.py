@@ -281,6 +281,12 @@ def section_delete(
     return redirect("surveys:questionnaire-detail", questionnaire_pk)
 
 
+def _save_question(form: QuestionForm) -> Question:
+    question = services.question_save(question=form.save(commit=False))
+    form.save_m2m()  # the promises it measures
+    return question
+
+
 @require_perm("surveys.change_questionnaire")
 def question_edit(
     request: HttpRequest, questionnaire_pk: int, pk: int | None = None
@@ -298,10 +304,7 @@ def question_edit(
     form = QuestionForm(
         request.POST or None, instance=question, questionnaire=questionnaire
     )
-    done = _guarded(
-        request, form, lambda f: services.question_save(question=f.save(commit=False)),
-        questionnaire.get_absolute_url(),
-    )  # fmt: skip
+    done = _guarded(request, form, _save_question, questionnaire.get_absolute_url())
     return done or render(
         request,
         "surveys/form.html",
@@ -362,6 +365,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "surveys/question_detail.html",
         {
+            "promises": question.promises.all(),
             "question": question,
             "options": question.options.all(),
             "answer_count": question.answers.count(),

@@ -102,6 +102,9 @@ def add_group(wave, name="Households", population=1000, customers=0, **customer_
 def add_participant(wave, group=None, **fields):
     fields.setdefault("email", "p@example.org")
     fields.setdefault("disposition", Participant.Disposition.INVITED)
+    # English unless a test asks for another language: the assertions read
+    # the English texts (the pages speak the participant's language).
+    fields.setdefault("language", "en")
     return Participant.objects.create(wave=wave, group=group, **fields)
 
 
