@@ -285,6 +285,11 @@ PUBLIC_FORM_RATE_PER_HOUR = env.int("PUBLIC_FORM_RATE_PER_HOUR", default=10)
 # anonymises what is older. Complaint cases count from their closure.
 PERSONAL_DATA_RETENTION_DAYS = {
     "complaints.case": env.int("RETENTION_COMPLAINT_CASE_DAYS", default=3 * 365),
+    # Survey participants (address, customer link, free-text answers) after
+    # their wave closed; scores and dispositions stay.
+    "surveys.participant": env.int(
+        "RETENTION_SURVEY_PARTICIPANT_DAYS", default=2 * 365
+    ),
 }
 # Surveys: invite the customer of a closed complaint to the active
 # post-complaint survey (a series of that kind with a wave in fieldwork).

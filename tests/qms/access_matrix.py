@@ -19,7 +19,14 @@ manager drafts, issues, approves and sends; a decision's owner may close it;
 standards monitoring: staff see only their own evaluations and answer them,
 executives only the aggregated results and timeliness figures; surveys:
 results need view_series (not staff), data cleaning is the quality manager's,
-follow-ups (which name the respondent) are for staff and the quality manager.
+follow-ups (which name the respondent) are for staff and the quality manager;
+survey planning and collection: the quality manager builds questionnaires,
+plans, samples and invites; staff see waves and their fieldwork monitor and
+type in phone and paper answers; process owners and executives read series,
+questionnaires, questions and waves; only the quality manager sees the
+participant list and the answer export (personal data); the answer pages
+under /s/ are public (the personal link, its thank-you and opt-out pages, the
+open public link).
 
 A new view fails tests/qms/test_access_matrix.py until it has a line here
 (and its URL arguments in access_world.ARGS). To see what the views answer:
@@ -199,13 +206,50 @@ EXPECTED: dict[str, tuple[int, int, int, int, int]] = {
     "standards_api:timeliness-list": (200, 403, 403, 200, 403),
     "surveys:follow-up-done": (302, 302, 403, 403, 403),
     "surveys:follow-up-list": (200, 200, 403, 403, 403),
+    "surveys:group-add": (302, 403, 403, 403, 403),
+    "surveys:group-delete": (302, 403, 403, 403, 403),
     "surveys:home": (200, 200, 200, 200, 403),
+    "surveys:option-create": (200, 403, 403, 403, 403),
+    "surveys:option-delete": (302, 403, 403, 403, 403),
+    "surveys:participant-bounced": (302, 403, 403, 403, 403),
+    "surveys:question-create": (200, 403, 403, 403, 403),
+    "surveys:question-delete": (302, 403, 403, 403, 403),
+    "surveys:question-detail": (200, 403, 200, 200, 403),
+    "surveys:question-update": (200, 403, 403, 403, 403),
+    "surveys:questionnaire-create": (200, 403, 403, 403, 403),
+    "surveys:questionnaire-detail": (200, 403, 200, 200, 403),
+    "surveys:questionnaire-new-version": (302, 403, 403, 403, 403),
+    "surveys:questionnaire-preview": (200, 403, 200, 200, 403),
+    "surveys:questionnaire-update": (200, 403, 403, 403, 403),
     "surveys:response-exclude": (302, 403, 403, 403, 403),
     "surveys:response-include": (302, 403, 403, 403, 403),
+    "surveys:section-create": (200, 403, 403, 403, 403),
+    "surveys:section-delete": (302, 403, 403, 403, 403),
+    "surveys:section-update": (200, 403, 403, 403, 403),
+    "surveys:series-create": (200, 403, 403, 403, 403),
+    "surveys:series-detail": (200, 403, 200, 200, 403),
+    "surveys:series-update": (200, 403, 403, 403, 403),
+    "surveys:wave-bounces": (302, 403, 403, 403, 403),
     "surveys:wave-comments": (200, 403, 200, 200, 403),
+    "surveys:wave-create": (200, 403, 403, 403, 403),
+    "surveys:wave-detail": (200, 200, 200, 200, 403),
+    "surveys:wave-entry": (200, 200, 403, 403, 403),
+    "surveys:wave-export": (200, 403, 403, 403, 403),
+    "surveys:wave-import": (200, 403, 403, 403, 403),
+    "surveys:wave-invite": (302, 403, 403, 403, 403),
+    "surveys:wave-monitor": (200, 200, 200, 200, 403),
+    "surveys:wave-participants": (200, 403, 403, 403, 403),
     "surveys:wave-quality": (200, 403, 403, 403, 403),
     "surveys:wave-results": (200, 403, 200, 200, 403),
     "surveys:wave-results-export": (200, 403, 200, 200, 403),
+    "surveys:wave-sample": (302, 403, 403, 403, 403),
+    "surveys:wave-transition": (302, 403, 403, 403, 403),
+    "surveys:wave-update": (200, 403, 403, 403, 403),
+    "surveys_public:answer": (200, 200, 200, 200, 200),
+    "surveys_public:answer-thanks": (200, 200, 200, 200, 200),
+    "surveys_public:opt-out": (200, 200, 200, 200, 200),
+    "surveys_public:public-answer": (200, 200, 200, 200, 200),
+    "surveys_public:public-thanks": (200, 200, 200, 200, 200),
 }
 
 # Views that accept only POST: the matrix sends them an empty form.
@@ -259,8 +303,19 @@ POST_ONLY = {
     "standards:acknowledge",
     "standards:evaluation-respond",
     "surveys:follow-up-done",
+    "surveys:group-add",
+    "surveys:group-delete",
+    "surveys:option-delete",
+    "surveys:participant-bounced",
+    "surveys:question-delete",
+    "surveys:questionnaire-new-version",
     "surveys:response-exclude",
     "surveys:response-include",
+    "surveys:section-delete",
+    "surveys:wave-bounces",
+    "surveys:wave-invite",
+    "surveys:wave-sample",
+    "surveys:wave-transition",
 }
 
 # Names the matrix leaves to other tests (none today).

@@ -34,11 +34,17 @@ from reports.models import DistributionList, ReportDecision
 from reports.periods import parse_period
 from standards.models import CalibrationSession, SamplingPlan, TimelinessFigure
 from surveys.followups import create_follow_ups
-from surveys.models import Participant
+from surveys.models import Participant, Wave
 from tests.factories import CustomerFactory, OrgUnitFactory, UserFactory, register_case
 from tests.needs.helpers import make_need
 from tests.promises.helpers import make_indicator, make_promise
 from tests.standards.helpers import add_criterion, approve, evaluate, make_standard
+from tests.surveys.conftest import (
+    add_group,
+    add_participant,
+    build_questionnaire,
+    build_wave,
+)
 from tests.surveys.factories_analysis import (
     add_responses,
     make_questionnaire,
@@ -276,10 +282,12 @@ def _build_reports(qm, owner) -> dict:
 @dataclass
 class SurveyWorld:
     """One series with a questionnaire, a closed wave with a target group,
-    a participant's low-score response and its follow-up. The planning and
-    collection views (series, questionnaire builder, wave plan, distribution,
-    public answer pages) take their URL arguments from these records too:
-    add their names to the surveys block of ARGS with ``_wave`` / ``_series``."""
+    a participant's (completed) low-score response and its follow-up; for the
+    planning and collection views also an unlocked questionnaire version to
+    build on, a draft wave, and a wave in fieldwork with an open public link
+    and an invited participant. The URL arguments are in the surveys block
+    of ARGS (``_wave``, ``_series``, ``_builder``, ``_draft_wave``,
+    ``_fieldwork_wave``)."""
 
     series: Any
     questionnaire: Any
@@ -289,6 +297,18 @@ class SurveyWorld:
     participant: Any
     response: Any
     follow_up: Any
+    # Planning and collection: an unlocked questionnaire version with a
+    # section, a single-choice question and its option; a draft wave (plan
+    # still editable) with a target group; a wave in fieldwork with an open
+    # public link and an invited participant holding a personal link.
+    builder: Any
+    section: Any
+    question: Any
+    option: Any
+    draft_wave: Any
+    draft_group: Any
+    fieldwork_wave: Any
+    invitee: Any
 
 
 def _build_surveys(qm, customer) -> SurveyWorld:
@@ -317,6 +337,21 @@ def _build_surveys(qm, customer) -> SurveyWorld:
         ],
     )
     (follow_up,) = create_follow_ups(response)
+    participant.disposition = Participant.Disposition.COMPLETE
+    participant.completed_at = response.submitted_at
+    participant.save(update_fields=["disposition", "completed_at"])
+    builder = build_questionnaire(series, title="Builder", version=2)
+    section = builder.sections.order_by("order").last()
+    question = builder.questions.get(code="Q_CHANNEL")
+    draft_wave = build_wave(status=Wave.Status.DRAFT, questionnaire=builder)
+    fieldwork_wave = build_wave(questionnaire=builder, public_link=True)
+    invitee = add_participant(
+        fieldwork_wave,
+        group=add_group(fieldwork_wave, name="Households (fieldwork)"),
+        customer=customer,
+        email=customer.email,
+        language="en",
+    )
     return SurveyWorld(
         series=series,
         questionnaire=questionnaire,
@@ -326,6 +361,14 @@ def _build_surveys(qm, customer) -> SurveyWorld:
         participant=participant,
         response=response,
         follow_up=follow_up,
+        builder=builder,
+        section=section,
+        question=question,
+        option=question.options.order_by("value").last(),
+        draft_wave=draft_wave,
+        draft_group=add_group(draft_wave, name="Households (plan)"),
+        fieldwork_wave=fieldwork_wave,
+        invitee=invitee,
     )
 
 
@@ -465,6 +508,22 @@ def _series(w: World) -> dict:
     return {"pk": w.survey.series.pk}
 
 
+def _builder(w: World) -> dict:
+    return {"pk": w.survey.builder.pk}
+
+
+def _builder_of(w: World) -> dict:
+    return {"questionnaire_pk": w.survey.builder.pk}
+
+
+def _draft_wave(w: World) -> dict:
+    return {"pk": w.survey.draft_wave.pk}
+
+
+def _fieldwork_wave(w: World) -> dict:
+    return {"pk": w.survey.fieldwork_wave.pk}
+
+
 ARGS.update(
     {
         "api:promise-event-detail": lambda w: {"pk": w.event.pk},
@@ -512,8 +571,7 @@ ARGS.update(
         "standards:plan-import": lambda w: {"pk": w.sampling_plan.pk},
         "standards:calibration-detail": lambda w: {"pk": w.calibration.pk},
         "standards:standard-pdf": lambda w: {"pk": w.evaluation.standard_id},
-        # Surveys: results and follow-ups. Planning and collection views go
-        # here too when they merge (series, questionnaire, wave, public pages).
+        # Surveys: results and follow-ups (on the closed wave).
         "surveys:wave-results": _wave,
         "surveys:wave-results-export": lambda w: {**_wave(w), "kind": "csv"},
         "surveys:wave-comments": _wave,
@@ -521,5 +579,74 @@ ARGS.update(
         "surveys:response-exclude": lambda w: {"pk": w.survey.response.pk},
         "surveys:response-include": lambda w: {"pk": w.survey.response.pk},
         "surveys:follow-up-done": lambda w: {"pk": w.survey.follow_up.pk},
+        # Planning: series, questionnaire builder, the draft wave's plan.
+        "surveys:series-detail": _series,
+        "surveys:series-update": _series,
+        "surveys:questionnaire-create": lambda w: {"series_pk": w.survey.series.pk},
+        "surveys:wave-create": lambda w: {"series_pk": w.survey.series.pk},
+        **{
+            f"surveys:questionnaire-{name}": _builder
+            for name in ("detail", "update", "new-version", "preview")
+        },
+        "surveys:section-create": _builder_of,
+        "surveys:question-create": _builder_of,
+        **{
+            f"surveys:section-{name}": (
+                lambda w: {**_builder_of(w), "pk": w.survey.section.pk}
+            )
+            for name in ("update", "delete")
+        },
+        **{
+            f"surveys:question-{name}": (
+                lambda w: {**_builder_of(w), "pk": w.survey.question.pk}
+            )
+            for name in ("update", "delete")
+        },
+        "surveys:question-detail": lambda w: {"pk": w.survey.question.pk},
+        "surveys:option-create": lambda w: {"question_pk": w.survey.question.pk},
+        "surveys:option-delete": lambda w: {"pk": w.survey.option.pk},
+        **{
+            f"surveys:{name}": _draft_wave
+            for name in (
+                "wave-update",
+                "wave-transition",
+                "group-add",
+                "wave-sample",
+                "wave-import",
+                "wave-invite",
+            )
+        },
+        "surveys:group-delete": lambda w: {
+            **_draft_wave(w),
+            "group_pk": w.survey.draft_group.pk,
+        },
+        # Collection: the wave in fieldwork and its invited participant.
+        **{
+            f"surveys:{name}": _fieldwork_wave
+            for name in (
+                "wave-detail",
+                "wave-monitor",
+                "wave-participants",
+                "wave-bounces",
+                "wave-entry",
+            )
+        },
+        "surveys:participant-bounced": lambda w: {
+            **_fieldwork_wave(w),
+            "participant_pk": w.survey.invitee.pk,
+        },
+        # The export of the closed wave, which has a response.
+        "surveys:wave-export": _wave,
+        # Public answer pages: the invitee's personal link, the thank-you
+        # page of the participant who has answered, the open public link.
+        "surveys_public:answer": lambda w: {"token": w.survey.invitee.token},
+        "surveys_public:opt-out": lambda w: {"token": w.survey.invitee.token},
+        "surveys_public:answer-thanks": lambda w: {"token": w.survey.participant.token},
+        **{
+            f"surveys_public:{name}": (
+                lambda w: {"public_token": w.survey.fieldwork_wave.public_token}
+            )
+            for name in ("public-answer", "public-thanks")
+        },
     }
 )

@@ -148,7 +148,7 @@ def test_erasure_anonymises_keeps_statistics_and_is_logged(
     entry = ErasureLog.objects.get()
     assert entry.by == quality_manager
     assert entry.reason == "Written request of 3 March"
-    assert entry.counts == {"complaints.case": 2}
+    assert entry.counts["complaints.case"] == 2
     assert entry.customer_reference == customer.reference
     assert Case.objects.count() == 3
 

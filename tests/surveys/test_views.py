@@ -339,6 +339,25 @@ def test_wave_page_links_to_its_results_and_comments(client_for, quality_manager
 
 
 @pytest.mark.django_db
+def test_staff_wave_page_links_only_to_pages_they_may_open(
+    client_for, service_staff, plan
+):
+    """Service staff see a wave (to enter answers and follow up) but not the
+    series, questionnaire or results: the page shows no links that would
+    answer 403."""
+    body = client_for(service_staff).get(plan.get_absolute_url()).content.decode()
+    for url in (
+        reverse("surveys:wave-results", args=[plan.pk]),
+        reverse("surveys:wave-comments", args=[plan.pk]),
+        plan.series.get_absolute_url(),
+        plan.questionnaire.get_absolute_url(),
+    ):
+        assert f'href="{url}' not in body
+        assert client_for(service_staff).get(url).status_code == 403
+    assert plan.questionnaire.title in body
+
+
+@pytest.mark.django_db
 def test_staff_mark_an_invitation_bounced(client_for, quality_manager):
     wave = build_wave()
     p = add_participant(wave)
