@@ -40,7 +40,7 @@ def _empty_the_database():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_restored_backup_has_every_record_and_file(media, tmp_path):
+def test_a_restored_backup_has_every_record_and_file(seed_data, media, tmp_path):
     user = UserFactory()
     CustomerFactory.create_batch(3)
     case = register_case(by=user)
@@ -71,7 +71,7 @@ def test_a_restored_backup_has_every_record_and_file(media, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_verify_names_what_a_restore_lacks(media, tmp_path):
+def test_verify_names_what_a_restore_lacks(seed_data, media, tmp_path):
     UserFactory()
     manifest = backup.create(tmp_path / "backup")
     manifest["tables"]["auth_user"] += 1
@@ -83,7 +83,7 @@ def test_verify_names_what_a_restore_lacks(media, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_commands_refuse_a_used_folder_and_a_folder_without_manifest(
-    media, tmp_path
+    seed_data, media, tmp_path
 ):
     (tmp_path / "used").mkdir()
     (tmp_path / "used" / "x").write_text("x")
