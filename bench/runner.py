@@ -149,9 +149,13 @@ def _later_area_fixtures(fx: dict) -> None:
     )
     if report is not None:
         fx["quarterly_report"] = report.pk
+    # The first promise measured by events (the demo's phone promise): the
+    # same one however many events there are.
     promise = (
-        Promise.objects.annotate(n=Count("indicators__events"))
-        .order_by("-n", "pk")
+        Promise.objects.filter(
+            indicators__kind="time", indicators__events__isnull=False
+        )
+        .order_by("pk")
         .first()
     )
     if promise is not None:
