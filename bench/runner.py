@@ -100,7 +100,66 @@ def fixtures() -> dict:
         fx["category_parent"], fx["category_leaf"] = parent.pk, leaf.pk
     fx["search_term"] = "pressure"
     fx["now_local"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    _later_area_fixtures(fx)
     return fx
+
+
+def _later_area_fixtures(fx: dict) -> None:
+    """Surveys, reports, promises: left out when the area has no data."""
+    from django.db.models import Count
+
+    from promises.models import Promise
+    from reports.models import Report
+    from surveys.models import Participant, Question, Response, Wave
+
+    # Fresh personal links of a wave in fieldwork (each answers once; every
+    # run takes the ones still unanswered).
+    fieldwork = Wave.objects.filter(status=Wave.Status.FIELDWORK).order_by("-pk")
+    wave = fieldwork.filter(participants__disposition="invited").first()
+    if wave is not None:
+        fx["survey_tokens"] = list(
+            Participant.objects.filter(wave=wave, disposition="invited")
+            .order_by("pk")
+            .values_list("token", flat=True)[:20_000]
+        )
+        answer = {}
+        for q in Question.objects.filter(questionnaire=wave.questionnaire_id):
+            if q.scale:
+                answer[q.code] = str(q.scale[1] - 1)
+            elif q.type == Question.Type.SINGLE:
+                option = q.options.order_by("value").first()
+                if option is not None:
+                    answer[q.code] = str(option.value)
+            elif q.type == Question.Type.TEXT:
+                answer[q.code] = "Quick and friendly help (bench)."
+        fx["survey_answer"] = answer
+    # The results page: the wave with the most responses.
+    big = (
+        Response.objects.values("wave")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "wave")
+        .first()
+    )
+    if big is not None:
+        fx["big_wave"] = big["wave"]
+    report = (
+        Report.objects.filter(kind=Report.Kind.QUARTER, status=Report.Status.DRAFT)
+        .order_by("-period_start", "-pk")
+        .first()
+    )
+    if report is not None:
+        fx["quarterly_report"] = report.pk
+    # The first promise measured by events (the demo's phone promise): the
+    # same one however many events there are.
+    promise = (
+        Promise.objects.filter(
+            indicators__kind="time", indicators__events__isnull=False
+        )
+        .order_by("pk")
+        .first()
+    )
+    if promise is not None:
+        fx["promise"] = promise.pk
 
 
 # ---------------------------------------------------------------------------
@@ -210,8 +269,11 @@ class Client:
 
 
 def run_scenario(scenario, url: str, fx: dict, client: Client, opts) -> Result:
+    from django.urls import reverse
+
     from bench.middleware import HEADER
 
+    base = client.base
     result = Result(scenario.key, scenario.label, target=_target(scenario))
     limit = scenario.max_requests or opts.requests
     sessions = [client.session(scenario.user) for _ in range(opts.concurrency)]
@@ -222,6 +284,9 @@ def run_scenario(scenario, url: str, fx: dict, client: Client, opts) -> Result:
     def one(session, n):
         csrf = session.cookies.get("csrftoken", "")
         kwargs: dict = {"timeout": 120, "allow_redirects": False}
+        target = url
+        if scenario.args_each is not None:
+            target = base + reverse(scenario.url_name, args=scenario.args_each(fx, n))
         if scenario.method == "POST":
             body = scenario.data(fx, n)
             if scenario.json:
@@ -232,7 +297,7 @@ def run_scenario(scenario, url: str, fx: dict, client: Client, opts) -> Result:
         else:
             kwargs["params"] = scenario.params(fx, n)
         started = time.perf_counter()
-        response = session.request(scenario.method, url, **kwargs)
+        response = session.request(scenario.method, target, **kwargs)
         elapsed = (time.perf_counter() - started) * 1000
         return response, elapsed
 
@@ -387,13 +452,21 @@ def data_size() -> dict:
     from django.db import connection
 
     from complaints.models import Case, Message, Transition
+    from promises.models import FulfilmentEvent
     from qms.models import Customer
+    from standards.models import Evaluation
+    from surveys.models import Answer, Response, Wave
 
     sizes = {
         "customers": Customer.objects.count(),
         "cases": Case.objects.count(),
         "transitions": Transition.objects.count(),
         "messages": Message.objects.count(),
+        "promise events": FulfilmentEvent.objects.count(),
+        "evaluations": Evaluation.objects.count(),
+        "survey waves": Wave.objects.count(),
+        "survey responses": Response.objects.count(),
+        "survey answers": Answer.objects.count(),
     }
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -39,6 +39,9 @@ class Scenario:
     method: str = "GET"
     # f(fixtures) -> reverse() args; raises KeyError when a fixture is missing.
     args: Callable[[dict], list] = lambda fx: []
+    # f(fixtures, n) -> reverse() args of request n, for scenarios whose every
+    # request needs its own URL (a personal survey link answers once).
+    args_each: Callable[[dict, int], list] | None = None
     # f(fixtures, n) -> query string parameters / form or JSON body.
     params: Callable[[dict, int], dict] = lambda fx, n: {}
     data: Callable[[dict, int], dict] | None = None
@@ -185,18 +188,18 @@ SCENARIOS: list[Scenario] = [
     ),
     # The issue sets no target for these lists; measured to watch them.
     Scenario("needs", "Needs registry list", "needs:need-list", "quality"),
-    # Areas merged later: the URL names are the conventional ones of
-    # CONVENTIONS.md; adjust them here if an app chose differently.
     Scenario(
         "survey_answer",
-        "Public survey answer POST",
-        "surveys:answer",
+        "Public survey answer POST (personal link)",
+        "surveys_public:answer",
         None,
         CREATE,
         method="POST",
-        args=lambda fx: [fx["survey_token"]],
+        args=lambda fx: [fx["survey_tokens"][0]],
+        # A fresh token per request: each personal link answers once.
+        args_each=lambda fx, n: [fx["survey_tokens"][n % len(fx["survey_tokens"])]],
         data=lambda fx, n: fx["survey_answer"],
-        ok=(200, 302),
+        ok=(302,),
     ),
     Scenario(
         "wave_results",
@@ -211,7 +214,7 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario(
         "report_pdf",
-        "Quarterly report build + PDF",
+        "Quarterly report build + PDF (draft)",
         "reports:report-pdf",
         "quality",
         REPORT,
@@ -221,14 +224,22 @@ SCENARIOS: list[Scenario] = [
     Scenario(
         "evaluation_results",
         "Evaluation results page",
-        "standards:evaluation-results",
+        "standards:results",
         "quality",
         MONITORING,
     ),
     Scenario(
         "promise_monitoring",
-        "Promise monitoring page",
-        "promises:monitoring",
+        "Promise page (indicator monitoring)",
+        "promises:promise-detail",
+        "quality",
+        MONITORING,
+        args=lambda fx: [fx["promise"]],
+    ),
+    Scenario(
+        "promise_list",
+        "Promise list (fulfilment of each)",
+        "promises:promise-list",
         "quality",
         MONITORING,
     ),

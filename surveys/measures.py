@@ -46,17 +46,37 @@ _TRUNC = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
 
 
 def _answers(start: datetime.date, end: datetime.date, filters: dict) -> QuerySet:
+    submitted = {
+        "submitted_at__gte": measures.local_midnight(start),
+        "submitted_at__lt": measures.local_midnight(end),
+    }
     answers = Answer.objects.filter(
         response__excluded=False,
-        response__submitted_at__gte=measures.local_midnight(start),
-        response__submitted_at__lt=measures.local_midnight(end),
+        **{f"response__{k}": v for k, v in submitted.items()},
         value_int__isnull=False,
+        # Redundant with the response's date, but it lets PostgreSQL read only
+        # the waves answered in the period through answer_results_idx (wave,
+        # question) instead of scanning every answer of ten years (10 million
+        # on the benchmark: about 1.5 s per measure, 0.1 s with it; issue 10).
+        # The ids are read first (a small query each): with subqueries the
+        # planner cannot tell how few waves they are and scans anyway.
+        wave_id__in=list(
+            Response.objects.filter(**submitted)
+            .order_by()
+            .values_list("wave_id", flat=True)
+            .distinct()
+        ),
     )
     if filters.get("series"):
         answers = answers.filter(wave__series__code=filters["series"])
     if filters.get("question"):
         answers = answers.filter(question__code=filters["question"])
     return answers
+
+
+def _questions(kind: str) -> list[int]:
+    """Ids of the questions of a type (read first, see ``_answers``)."""
+    return list(Question.objects.filter(type=kind).values_list("pk", flat=True))
 
 
 def _bucketed(answers: QuerySet, start, period: Period) -> QuerySet:
@@ -90,7 +110,7 @@ def _share_of_top_box(kind: str, answers: QuerySet, start, end, period):
         start,
         end,
         period,
-        answers.filter(question__type=kind),
+        answers.filter(question_id__in=_questions(kind)),
         lambda r: {"successes": r.get("hits") or 0, "trials": r.get("n") or 0},
         n=Count("id"),
         hits=Count("id", filter=Q(value_int__gte=low, value_int__lte=high)),
@@ -104,7 +124,9 @@ def compute_nps(start, end, *, period: Period, filters: dict) -> list[Point]:
         default=Value(0),
         output_field=IntegerField(),
     )
-    answers = _answers(start, end, filters).filter(question__type=Question.Type.NPS)
+    answers = _answers(start, end, filters).filter(
+        question_id__in=_questions(Question.Type.NPS)
+    )
     return _points(
         start,
         end,
@@ -131,7 +153,9 @@ def compute_csat(start, end, *, period: Period, filters: dict) -> list[Point]:
 
 
 def compute_ces(start, end, *, period: Period, filters: dict) -> list[Point]:
-    answers = _answers(start, end, filters).filter(question__type=Question.Type.CES)
+    answers = _answers(start, end, filters).filter(
+        question_id__in=_questions(Question.Type.CES)
+    )
     return _points(
         start,
         end,

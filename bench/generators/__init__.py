@@ -68,30 +68,28 @@ REGISTRY: list[Area] = [
         resets=("improvements.Plan", "improvements.Proposal"),
     ),
     Area("needs", "2,000 needs", ("needs.Need",), resets=("needs.Need",)),
-    # TODO(after merge): bench/generators/promises.py — 200,000 fulfilment
-    # events of the promises' indicators over 10 years (target hit ~92 %).
     Area(
         "promises",
-        "200,000 promise events",
+        "11 promises, 200,000 fulfilment events",
         ("promises.FulfilmentEvent",),
-        resets=("promises.FulfilmentEvent",),
+        resets=("promises.Promise",),
     ),
-    # TODO(after merge): bench/generators/evaluations.py — 100,000 interaction
-    # evaluations with their criterion scores, spread over agents and channels.
     Area(
         "evaluations",
-        "100,000 evaluations",
+        "100,000 evaluations with their criterion scores",
         ("standards.Evaluation", "standards.CriterionScore"),
         resets=("standards.Evaluation",),
     ),
-    # TODO(after merge): bench/generators/surveys.py — 20 waves, 500,000
-    # responses and 10,000,000 answers (one wave with 25,000 responses for the
-    # results-page scenario); answers are the bulk: write them with COPY in
-    # chunks with indexes deferred, as complaints.py does.
     Area(
         "surveys",
-        "500,000 responses with 10,000,000 answers over 20 waves",
+        "21 waves, 500,000 responses with 10,000,000 answers, 20,000 fresh links",
         ("surveys.Wave", "surveys.Response", "surveys.Answer"),
-        resets=("surveys.Response",),
+        resets=("surveys.Series",),
+    ),
+    Area(
+        "reports",
+        "a draft quarterly management report",
+        ("reports.Report",),
+        resets=("reports.Report",),
     ),
 ]

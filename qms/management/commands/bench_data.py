@@ -24,6 +24,9 @@ ERR_NOT_EMPTY = (
     "The database already holds cases or bench data; run with --reset to "
     "truncate the QMS tables the generators fill, or use an empty database."
 )
+ERR_AREA_NOT_EMPTY = (
+    "An area asked for already holds data; add --reset to truncate its tables."
+)
 ERR_SQLITE = (
     f"On SQLite only scales up to {SQLITE_MAX_SCALE} are allowed (and no "
     "--reset); benchmark against PostgreSQL."
@@ -51,17 +54,36 @@ class Command(BaseCommand):
             help="Do nothing when the database already holds cases (make bench).",
         )
         parser.add_argument("--seed", type=int, default=SEED)
+        parser.add_argument(
+            "--areas",
+            nargs="+",
+            choices=[area.key for area in REGISTRY],
+            help="Generate only these areas, on top of what the database holds "
+            "(e.g. surveys at another scale than the cases); --reset then "
+            "truncates only their tables.",
+        )
 
     def handle(
-        self, *args, scale: float, reset: bool, if_empty: bool, seed: int, **options
+        self,
+        *args,
+        scale: float,
+        reset: bool,
+        if_empty: bool,
+        seed: int,
+        areas: list[str] | None = None,
+        **options,
     ) -> None:
         if scale <= 0:
             raise CommandError("--scale must be positive.")
         postgres = connection.vendor == "postgresql"
         if not postgres and (scale > SQLITE_MAX_SCALE or reset):
             raise CommandError(ERR_SQLITE)
+        chosen = [a for a in REGISTRY if not areas or a.key in areas]
         if reset:
-            self._reset()
+            self._reset(chosen)
+        elif areas:
+            if any(_holds_rows(area) for area in chosen):
+                raise CommandError(ERR_AREA_NOT_EMPTY)
         elif (
             Case.objects.exists()
             or Customer.objects.filter(reference__startswith="B-").exists()
@@ -86,7 +108,11 @@ class Command(BaseCommand):
                 out=self.stdout.write,
             )
             self._line("demo organisation", step.seconds, "units, roles, logins")
+            if areas and "core" not in areas:
+                _context_from_database(ctx)
             for number, area in enumerate(REGISTRY):
+                if area not in chosen:
+                    continue
                 missing = area.missing()
                 if missing:
                     self._line(area.key, None, f"not available ({', '.join(missing)})")
@@ -116,9 +142,9 @@ class Command(BaseCommand):
         took = f"{seconds:7.1f} s" if seconds is not None else "      — "
         self.stdout.write(f"{area:<18} {took}  {what}")
 
-    def _reset(self) -> None:
+    def _reset(self, chosen) -> None:
         tables = []
-        for area in REGISTRY:
+        for area in chosen:
             for label in area.resets:
                 try:
                     model = apps.get_model(label)
@@ -130,7 +156,40 @@ class Command(BaseCommand):
                     tables.append(history.model._meta.db_table)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-            get_user_model().objects.filter(
-                username__startswith="bench-agent-"
-            ).delete()
+            if any(area.key == "core" for area in chosen):
+                get_user_model().objects.filter(
+                    username__startswith="bench-agent-"
+                ).delete()
         self.stdout.write(f"Truncated {len(tables)} tables (and what refers to them).")
+
+
+def _holds_rows(area) -> bool:
+    for label in area.resets:
+        try:
+            if apps.get_model(label).objects.exists():
+                return True
+        except (LookupError, ValueError):
+            continue
+    return False
+
+
+def _context_from_database(ctx: BenchContext) -> None:
+    """What the core and complaints generators would have told later ones,
+    read back from a database they filled earlier (``--areas``)."""
+    from django.db.models import Max, Min
+
+    User = get_user_model()
+    for username, user in ctx.demo.users.items():
+        ctx.users[username] = user.pk
+    bench_staff = User.objects.filter(username__startswith="bench-agent-")
+    ctx.handlers = [ctx.users[u] for u in ("agent", "agent2", "lead")] + list(
+        bench_staff.order_by("pk").values_list("pk", flat=True)
+    )
+    customers = Customer.objects.filter(reference__startswith="B-").aggregate(
+        low=Min("pk"), high=Max("pk")
+    )
+    if customers["low"] is not None:
+        ctx.customer_ids = range(customers["low"], customers["high"] + 1)
+    cases = Case.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    if cases["low"] is not None:
+        ctx.case_ids = range(cases["low"], cases["high"] + 1)
