@@ -23,7 +23,7 @@ RUN_ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -q
 LANGS := -l et -l ru
 
-.PHONY: help install run test lint format messages clean bench bench-data
+.PHONY: help install run test lint format messages clean bench bench-data soak
 
 # The benchmark's own PostgreSQL database; BENCH_SCALE=1 is the full size.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qms_bench
@@ -39,6 +39,7 @@ help:
 	@echo "make messages  makemessages for et and ru, then compilemessages"
 	@echo "make bench     migrate the bench database, generate data if it has none"
 	@echo "               (BENCH_SCALE=$(BENCH_SCALE)), then run python -m bench"
+	@echo "make soak      ten minutes of steady load with the soak checks (bench.soak)"
 	@echo "make clean     remove caches and collected static files"
 
 $(VPY):
@@ -116,6 +117,11 @@ bench-data: $(VENV)/.bench-installed
 
 bench: bench-data
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(VPY) -m bench $(BENCH_ARGS)
+
+# Ten minutes of steady load, then: no errors, bounded worker memory, every
+# submitted case stored exactly once (README, "Soak").
+soak: bench-data
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(VPY) -m bench.soak $(SOAK_ARGS)
 
 clean:
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -68,7 +68,7 @@ def parse(argv):
     p.add_argument("--port", type=int, default=DEFAULT_PORT)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--minutes", type=float, default=10)
-    p.add_argument("--rate", type=float, default=10, help="requests per second")
+    p.add_argument("--rate", type=float, default=5, help="requests per second")
     p.add_argument("--concurrency", type=int, default=8, help="client threads")
     p.add_argument("--memory-growth-mb", type=float, default=64)
     p.add_argument("--memory-peak-mb", type=float, default=300)
