@@ -204,9 +204,10 @@ def compare(
             significant = p_value is not None and p_value < ALPHA
     if p_value is None:
         return Change(UNKNOWN, None, method)
-    if measure.kind in (SHARE, MEAN) and min(
-        measure.base(current), measure.base(previous)
-    ) < N_MIN:
+    if (
+        measure.kind in (SHARE, MEAN)
+        and min(measure.base(current), measure.base(previous)) < N_MIN
+    ):
         # Too few cases on one side to call a change either way: "not
         # testable", not "no significant change".
         return Change(UNKNOWN, p_value, method)
