@@ -18,6 +18,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import DjangoModelPermissions
 
+from qms.api_fields import CodeRelatedField
 from qms.models import Channel, Customer, Language, OrgUnit, Service
 
 from . import services
@@ -42,9 +43,7 @@ class ViewModelPermissions(DjangoModelPermissions):
 
 
 def _code_field(queryset, slug_field: str = "code", **kwargs):
-    return serializers.SlugRelatedField(
-        slug_field=slug_field, queryset=queryset, **kwargs
-    )
+    return CodeRelatedField(slug_field=slug_field, queryset=queryset, **kwargs)
 
 
 class CaseSerializer(serializers.ModelSerializer):

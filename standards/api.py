@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import DjangoModelPermissions
 
+from qms.api_fields import CodeRelatedField
 from qms.models import Channel
 
 from . import importing
@@ -31,9 +32,7 @@ class ViewModelPermissions(DjangoModelPermissions):
 
 
 class TimelinessFigureSerializer(serializers.ModelSerializer):
-    channel = serializers.SlugRelatedField(
-        slug_field="code", queryset=Channel.objects.all()
-    )
+    channel = CodeRelatedField(slug_field="code", queryset=Channel.objects.all())
     count = serializers.IntegerField(min_value=0, required=False)
     within_target = serializers.IntegerField(min_value=0, required=False)
     value = serializers.DecimalField(
