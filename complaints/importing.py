@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -23,6 +23,8 @@ from qms.imports import (  # noqa: F401 - messages re-exported for callers
     ERR_MISSING_COLUMN,
     ERR_NO_ROWS,
     ERR_UNKNOWN_COLUMN,
+    CellError,
+    ImportResult,
     read_table,
 )
 from qms.models import Channel, Customer, Language, OrgUnit, Service
@@ -91,24 +93,6 @@ class RowPreview:
     org_unit: str
 
 
-@dataclass
-class ImportResult:
-    rows: list[RowPreview] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)
-    created: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class _RowError(Exception):
-    def __init__(self, column: str, message: str):
-        super().__init__(message)
-        self.column = column
-        self.message = message
-
-
 def _read_text(file: IO) -> str:
     data = file.read()
     if isinstance(data, bytes):
@@ -165,10 +149,10 @@ def _code(table: dict, value: str, column: str, required: bool = False):
     value = value.strip()
     if not value:
         if required:
-            raise _RowError(column, ERR_REQUIRED)
+            raise CellError(column, ERR_REQUIRED)
         return None
     if value not in table:
-        raise _RowError(column, ERR_UNKNOWN_CODE % {"value": value})
+        raise CellError(column, ERR_UNKNOWN_CODE % {"value": value})
     return table[value]
 
 
@@ -177,9 +161,9 @@ def _choice(value: str, column: str, choices, default: str = "") -> str:
     if not value:
         if default:
             return default
-        raise _RowError(column, ERR_REQUIRED)
+        raise CellError(column, ERR_REQUIRED)
     if value not in choices.values:
-        raise _RowError(
+        raise CellError(
             column,
             ERR_CHOICE % {"value": value, "choices": ", ".join(choices.values)},
         )
@@ -188,18 +172,18 @@ def _choice(value: str, column: str, choices, default: str = "") -> str:
 
 def _moment(value: str, column: str, now: datetime.datetime) -> datetime.datetime:
     if not value.strip():
-        raise _RowError(column, ERR_REQUIRED)
+        raise CellError(column, ERR_REQUIRED)
     try:
         moment = parse_moment(value)
     except ValueError:
-        raise _RowError(column, ERR_DATE) from None
+        raise CellError(column, ERR_DATE) from None
     if moment > now:
-        raise _RowError(column, ERR_FUTURE)
+        raise CellError(column, ERR_FUTURE)
     return moment
 
 
 def _build_case(row: dict, lookups: _Lookups, now: datetime.datetime) -> Case:
-    """An unsaved Case from one row; raises _RowError for the first bad cell."""
+    """An unsaved Case from one row; raises CellError for the first bad cell."""
 
     def get(column: str) -> str:
         return (row.get(column) or "").strip()
@@ -207,9 +191,9 @@ def _build_case(row: dict, lookups: _Lookups, now: datetime.datetime) -> Case:
     reference = get("reference")
     if reference:
         if not REFERENCE_RE.match(reference):
-            raise _RowError("reference", ERR_REFERENCE_FORMAT)
+            raise CellError("reference", ERR_REFERENCE_FORMAT)
         if reference in lookups.taken:
-            raise _RowError("reference", ERR_REFERENCE_TAKEN)
+            raise CellError("reference", ERR_REFERENCE_TAKEN)
     received_at = _moment(get("received_at"), "received_at", now)
     kind = _choice(get("kind"), "kind", Case.Kind)
     email = get("contact_email")
@@ -217,7 +201,7 @@ def _build_case(row: dict, lookups: _Lookups, now: datetime.datetime) -> Case:
         try:
             validate_email(email)
         except ValidationError:
-            raise _RowError("contact_email", ERR_EMAIL) from None
+            raise CellError("contact_email", ERR_EMAIL) from None
     status = _choice(get("status"), "status", Case.Status, default=Case.Status.RECEIVED)
     case = Case(
         reference=reference,
@@ -240,13 +224,13 @@ def _build_case(row: dict, lookups: _Lookups, now: datetime.datetime) -> Case:
         ),
     )
     if not case.description:
-        raise _RowError("description", ERR_REQUIRED)
+        raise CellError("description", ERR_REQUIRED)
     if status == Case.Status.CLOSED:
         _close(case, get, now)
     else:
         for column in ("closed_at", "outcome"):
             if get(column):
-                raise _RowError(column, ERR_ONLY_WHEN_CLOSED)
+                raise CellError(column, ERR_ONLY_WHEN_CLOSED)
     if case.customer and not (case.contact_email or case.contact_phone):
         case.contact_email = case.customer.email
         case.contact_phone = case.customer.phone
@@ -256,7 +240,7 @@ def _build_case(row: dict, lookups: _Lookups, now: datetime.datetime) -> Case:
 
 def _close(case: Case, get, now: datetime.datetime) -> None:
     if not get("closed_at"):
-        raise _RowError("closed_at", ERR_CLOSED_NEEDS)
+        raise CellError("closed_at", ERR_CLOSED_NEEDS)
     case.closed_at = _moment(get("closed_at"), "closed_at", now)
     same_day = timezone.localdate(case.closed_at) == timezone.localdate(
         case.received_at
@@ -265,20 +249,20 @@ def _close(case: Case, get, now: datetime.datetime) -> None:
         # Closed on the day it came in, time not given.
         case.closed_at = max(case.closed_at, case.received_at)
     if case.closed_at < case.received_at:
-        raise _RowError("closed_at", ERR_CLOSED_BEFORE_RECEIVED)
+        raise CellError("closed_at", ERR_CLOSED_BEFORE_RECEIVED)
     if case.is_feedback:
         case.closure_reason = Case.ClosureReason.FEEDBACK
         if get("outcome"):
             case.outcome = _choice(get("outcome"), "outcome", Case.Outcome)
     else:
         if not get("outcome"):
-            raise _RowError("outcome", ERR_CLOSED_NEEDS)
+            raise CellError("outcome", ERR_CLOSED_NEEDS)
         case.outcome = _choice(get("outcome"), "outcome", Case.Outcome)
         case.closure_reason = Case.ClosureReason.RESOLVED
     case.decision_reasons = get("decision_reasons")
     rejected = case.outcome and case.outcome != Case.Outcome.UPHELD
     if rejected and not case.decision_reasons:
-        raise _RowError("decision_reasons", ERR_REASONS_NEEDED)
+        raise CellError("decision_reasons", ERR_REASONS_NEEDED)
     if case.outcome:
         case.decided_at = case.closed_at
 
@@ -330,7 +314,7 @@ def _validate(text: str, result: ImportResult) -> list[tuple[int, Case]]:
             continue
         try:
             case = _build_case(row, lookups, now)
-        except _RowError as error:
+        except CellError as error:
             result.errors.append((number, error.column, str(error.message)))
             continue
         problems = _model_errors(case)

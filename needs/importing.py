@@ -6,7 +6,6 @@ at all."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from typing import IO
 
 from django.contrib.auth import get_user_model
@@ -19,6 +18,8 @@ from qms.imports import (  # noqa: F401 - messages re-exported for callers
     ERR_MISSING_COLUMN,
     ERR_NO_ROWS,
     ERR_UNKNOWN_COLUMN,
+    CellError,
+    ImportResult,
     read_table,
 )
 from qms.models import Segment, Service
@@ -51,24 +52,6 @@ ERR_DATE = _("Not a date: use YYYY-MM-DD or DD.MM.YYYY.")
 ERR_UNKNOWN_USER = _("No user has the name “%(value)s”.")
 
 
-@dataclass
-class ImportResult:
-    rows: list[tuple[int, Need]] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)
-    created: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class _RowError(Exception):
-    def __init__(self, column: str, message):
-        super().__init__(str(message))
-        self.column = column
-        self.message = str(message)
-
-
 def _date(value: str, column: str) -> datetime.date | None:
     if not value:
         return None
@@ -77,16 +60,16 @@ def _date(value: str, column: str) -> datetime.date | None:
             return datetime.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise _RowError(column, ERR_DATE)
+    raise CellError(column, ERR_DATE)
 
 
 def _choice(value: str, column: str, choices, default: str | None = None) -> str:
     if not value:
         if default is not None:
             return default
-        raise _RowError(column, ERR_REQUIRED)
+        raise CellError(column, ERR_REQUIRED)
     if value not in choices.values:
-        raise _RowError(
+        raise CellError(
             column, ERR_CHOICE % {"value": value, "choices": ", ".join(choices.values)}
         )
     return value
@@ -96,7 +79,7 @@ def _rating(value: str, column: str) -> int:
     if not value:
         return 3
     if not value.isdigit() or not 1 <= int(value) <= 5:
-        raise _RowError(column, ERR_RATING)
+        raise CellError(column, ERR_RATING)
     return int(value)
 
 
@@ -116,24 +99,24 @@ def _build(row: dict, lookups: _Lookups) -> tuple[Need, list[Segment]]:
         return (row.get(column) or "").strip()
 
     if not get("statement"):
-        raise _RowError("statement", ERR_REQUIRED)
+        raise CellError("statement", ERR_REQUIRED)
     segments = []
     for code in get("segments").replace("|", ",").replace(";", ",").split(","):
         code = code.strip()
         if code:
             if code not in lookups.segments:
-                raise _RowError("segments", ERR_UNKNOWN_CODE % {"value": code})
+                raise CellError("segments", ERR_UNKNOWN_CODE % {"value": code})
             segments.append(lookups.segments[code])
     service = None
     if get("service"):
         service = lookups.services.get(get("service"))
         if service is None:
-            raise _RowError("service", ERR_UNKNOWN_CODE % {"value": get("service")})
+            raise CellError("service", ERR_UNKNOWN_CODE % {"value": get("service")})
     owner = None
     if get("owner"):
         owner = lookups.users.get(get("owner"))
         if owner is None:
-            raise _RowError("owner", ERR_UNKNOWN_USER % {"value": get("owner")})
+            raise CellError("owner", ERR_UNKNOWN_USER % {"value": get("owner")})
     need = Need(
         statement=get("statement"),
         source=_choice(get("source"), "source", Need.Source),
@@ -178,7 +161,7 @@ def _validate(text: str, result: ImportResult) -> list[tuple[Need, list[Segment]
         try:
             need, segments = _build(row, lookups)
             need.full_clean(exclude=["segments", "conflicts_with"])
-        except _RowError as error:
+        except CellError as error:
             result.errors.append((number, error.column, error.message))
             continue
         except ValidationError as error:

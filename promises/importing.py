@@ -5,7 +5,6 @@ semicolon). Every row is checked first; errors name the row (the header is row
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -14,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from qms.calendar import get_calendar
-from qms.imports import read_table
+from qms.imports import CellError, ImportResult, read_table
 
 from . import services
 from .models import FulfilmentEvent, Promise, PromiseIndicator
@@ -43,24 +42,6 @@ YES = {"1", "yes", "y", "true", "jah", "да", "kept"}
 NO = {"0", "no", "n", "false", "ei", "нет", "broken"}
 
 
-@dataclass
-class ImportResult:
-    rows: list[tuple[int, FulfilmentEvent]] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)
-    created: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class _RowError(Exception):
-    def __init__(self, column: str, message):
-        super().__init__(str(message))
-        self.column = column
-        self.message = str(message)
-
-
 def _moment(value: str, column: str) -> datetime.datetime | None:
     if not value:
         return None
@@ -71,7 +52,7 @@ def _moment(value: str, column: str) -> datetime.datetime | None:
                 datetime.date.fromisoformat(value), datetime.time()
             )
         except ValueError:
-            raise _RowError(column, ERR_DATETIME) from None
+            raise CellError(column, ERR_DATETIME) from None
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -85,13 +66,13 @@ def _build(
 
     indicator = indicators.get(get("indicator"))
     if indicator is None:
-        raise _RowError("indicator", ERR_INDICATOR % {"value": get("indicator")})
+        raise CellError("indicator", ERR_INDICATOR % {"value": get("indicator")})
     value = None
     if get("value"):
         try:
             value = float(get("value").replace(",", "."))
         except ValueError:
-            raise _RowError("value", ERR_NUMBER) from None
+            raise CellError("value", ERR_NUMBER) from None
     kept = None
     if get("kept"):
         if get("kept").lower() in YES:
@@ -99,7 +80,7 @@ def _build(
         elif get("kept").lower() in NO:
             kept = False
         else:
-            raise _RowError("kept", ERR_KEPT)
+            raise CellError("kept", ERR_KEPT)
     event = FulfilmentEvent(
         indicator=indicator,
         occurred_at=_moment(get("occurred_at"), "occurred_at"),
@@ -151,10 +132,10 @@ def import_events(file: IO, *, promise: Promise, dry_run: bool, by) -> ImportRes
             event = _build(row, indicators, calendar)
             key = (event.indicator_id, event.reference)
             if event.reference and (key in existing or key in seen):
-                raise _RowError("reference", ERR_DUPLICATE)
+                raise CellError("reference", ERR_DUPLICATE)
             seen.add(key)
             event.full_clean(validate_unique=False, validate_constraints=False)
-        except _RowError as error:
+        except CellError as error:
             result.errors.append((number, error.column, error.message))
             continue
         except ValidationError as error:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Collection
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,29 @@ ERR_MISSING_COLUMN = _("The column is missing from the header.")
 ERR_UNKNOWN_COLUMN = _("Unknown column.")
 
 RowError = tuple[int, str, str]
+
+
+@dataclass
+class ImportResult:
+    """What an import found: the rows it read (for the preview), the errors
+    as (row, column, message) and how many records it created."""
+
+    rows: list = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class CellError(Exception):
+    """A value an importer refuses, with the column it came from."""
+
+    def __init__(self, column: str, message) -> None:
+        super().__init__(str(message))
+        self.column = column
+        self.message = str(message)
 
 
 def delimiter(header_line: str) -> str:

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from qms import statistics
-from qms.imports import read_table
+from qms.imports import ImportResult, read_table
 from qms.models import Customer, Segment
 
 from .followups import create_follow_ups
@@ -518,13 +518,6 @@ def _expires_at(wave: Wave) -> datetime.datetime | None:
 
 IMPORT_COLUMNS = ("email", "group", "language", "customer")
 IMPORT_REQUIRED = ("email",)
-
-
-@dataclass
-class ImportResult:
-    rows: list[dict] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)
-    created: int = 0
 
 
 def participants_import(*, wave: Wave, text: str, dry_run: bool) -> ImportResult:
