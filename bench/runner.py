@@ -387,6 +387,25 @@ def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start listening")
 
 
+def stop_server(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def setup_django(env: dict) -> None:
+    """Set up Django in this process with the server's settings (the runner
+    reads the bench database for fixtures and sizes)."""
+    os.environ.update(env)
+    os.chdir(BASE_DIR)
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+
+
 def worker_pids(master: int) -> list[int]:
     try:
         text = Path(f"/proc/{master}/task/{master}/children").read_text()
@@ -540,12 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     env = server_env(opts.database_url)
     # The runner itself reads the bench database (fixtures, sizes) with the
     # same settings as the server.
-    os.environ.update(env)
-    os.chdir(BASE_DIR)
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
+    setup_django(env)
     from django.urls import NoReverseMatch, reverse
 
     from bench.scenarios import SCENARIOS
@@ -597,11 +611,7 @@ def main(argv: list[str] | None = None) -> int:
             "workers_peak_rss_mb": [round(peak_rss_mb(p) or 0, 1) for p in pids],
         }
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine(),

@@ -28,8 +28,6 @@ import json
 import os
 import queue
 import secrets
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -37,7 +35,6 @@ import uuid
 from pathlib import Path
 
 from bench.runner import (
-    BASE_DIR,
     DEFAULT_DB,
     DEFAULT_PORT,
     OUT_DIR,
@@ -45,7 +42,9 @@ from bench.runner import (
     fixtures,
     machine,
     server_env,
+    setup_django,
     start_server,
+    stop_server,
     worker_pids,
 )
 
@@ -179,12 +178,7 @@ class Load:
 def main(argv=None) -> int:
     opts = parse(argv)
     env = server_env(opts.database_url)
-    os.environ.update(env)
-    os.chdir(BASE_DIR)
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
+    setup_django(env)
     from complaints.models import Case
 
     fx = fixtures()
@@ -264,11 +258,7 @@ def main(argv=None) -> int:
         sampler.join()
     finally:
         stop.set()
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
 
     stored = Case.objects.filter(subject__startswith=marker + " ").count()
     distinct = (
