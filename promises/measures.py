@@ -9,6 +9,7 @@ summed in here: their figures stay with the measure they come from.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import Trunc
@@ -21,9 +22,7 @@ from qms.measures import SHARE, Measure, Period, Point
 FILTERS = ("promise", "indicator")
 
 
-def _fulfilment(
-    start: datetime.date, end: datetime.date, *, period: Period, filters: dict
-) -> list[Point]:
+def _events(start: datetime.date, end: datetime.date, filters: dict):
     from .models import FulfilmentEvent
 
     events = FulfilmentEvent.objects.filter(
@@ -35,37 +34,70 @@ def _fulfilment(
         events = events.filter(indicator__promise_id=filters["promise"])
     if filters.get("indicator"):
         events = events.filter(indicator_id=filters["indicator"])
-    counts = {
-        "trials": Count("id"),
-        "successes": Count("id", filter=Q(kept=True)),
-    }
+    return events
+
+
+COUNTS = {
+    "trials": Count("id"),
+    "successes": Count("id", filter=Q(kept=True)),
+}
+
+
+def _bucket(period: Period) -> Trunc:
+    return Trunc(
+        "occurred_at",
+        period,
+        output_field=DateField(),
+        tzinfo=timezone.get_default_timezone(),
+    )
+
+
+def _point_fields(row: dict) -> dict:
+    return {"successes": row.get("successes") or 0, "trials": row.get("trials") or 0}
+
+
+def _fulfilment(
+    start: datetime.date, end: datetime.date, *, period: Period, filters: dict
+) -> list[Point]:
+    events = _events(start, end, filters)
     if period is None:
-        rows = {start: events.aggregate(**counts)}
+        rows = {start: events.aggregate(**COUNTS)}
     else:
         grouped = (
-            events.annotate(
-                bucket=Trunc(
-                    "occurred_at",
-                    period,
-                    output_field=DateField(),
-                    tzinfo=timezone.get_default_timezone(),
-                )
-            )
+            events.annotate(bucket=_bucket(period))
             .values("bucket")
-            .annotate(**counts)
+            .annotate(**COUNTS)
             .order_by()
         )
         rows = {row["bucket"]: row for row in grouped}
-    return measures.points_from_rows(
-        start,
-        end,
-        period,
-        rows,
-        lambda r: {
-            "successes": r.get("successes") or 0,
-            "trials": r.get("trials") or 0,
-        },
+    return measures.points_from_rows(start, end, period, rows, _point_fields)
+
+
+def _fulfilment_by_promise(
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    period: Period,
+    filters: dict,
+    values: list,
+) -> dict:
+    """The points of each promise in ``values`` (ids) in ONE grouped query,
+    equal to :func:`_fulfilment` with ``filters["promise"]`` set to each."""
+    events = _events(start, end, {**filters, "promise": None}).filter(
+        indicator__promise_id__in=values
     )
+    group = ["indicator__promise_id"] + ([] if period is None else ["bucket"])
+    if period is not None:
+        events = events.annotate(bucket=_bucket(period))
+    rows: dict = defaultdict(dict)
+    for row in events.values(*group).annotate(**COUNTS).order_by():
+        rows[row["indicator__promise_id"]][row.get("bucket", start)] = row
+    return {
+        value: measures.points_from_rows(
+            start, end, period, rows.get(value, {}), _point_fields
+        )
+        for value in values
+    }
 
 
 FULFILMENT = Measure(
@@ -73,6 +105,8 @@ FULFILMENT = Measure(
     label=_("Promises kept"),
     kind=SHARE,
     compute=_fulfilment,
+    batch=_fulfilment_by_promise,
+    batch_filter="promise",
     unit="%",
     target=0.95,
     filter_names=FILTERS,

@@ -9,12 +9,24 @@ and effectiveness checks all agree on one number.
 
 Apps register their measures when they load (``AppConfig.ready``); readers use
 :func:`get` and :func:`all_measures` only.
+
+A dashboard or report build asks the same measure for the same range more than
+once (a promise derived from a complaints measure, the review of promises, the
+indicator row). Inside ``with measures.memoized():`` an identical
+:meth:`Measure.points` call returns the points computed the first time, and a
+call for whole buckets inside a range already computed with the same period
+and filters is served by slicing those points; :func:`prefetch` computes many
+calls at once (one query for every promise of a report where the measure can
+batch them). Outside the context nothing is kept, so a page never serves a
+figure older than its own request.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -37,9 +49,12 @@ __all__ = [
     "bucket_start",
     "get",
     "local_midnight",
+    "memoized",
     "period_buckets",
     "points_from_rows",
+    "prefetch",
     "register",
+    "shared",
     "unregister",
 ]
 
@@ -85,6 +100,18 @@ class ComputeFunction(Protocol):
     ) -> list[Point]: ...
 
 
+class BatchFunction(Protocol):
+    def __call__(
+        self,
+        start: datetime.date,
+        end: datetime.date,
+        *,
+        period: Period,
+        filters: dict,
+        values: list,
+    ) -> dict[Hashable, list[Point]]: ...
+
+
 @dataclass(frozen=True)
 class Measure:
     """One indicator: what it is, which way is good, and how to compute it.
@@ -105,12 +132,20 @@ class Measure:
     per: float = 1000.0
     description: str | Promise = ""
     filter_names: tuple[str, ...] = field(default=())
+    # Optional: ``batch(start, end, *, period, filters, values)`` computes the
+    # points for each of many ``values`` of the filter ``batch_filter`` in a
+    # constant number of queries and returns ``{value: points}``, equal to
+    # ``compute`` called once per value. Used by :func:`prefetch`.
+    batch: BatchFunction | None = None
+    batch_filter: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"{self.key}: kind must be one of {KINDS}")
         if "." not in self.key:
             raise ValueError(f"{self.key}: the key is '<app>.<name>'")
+        if (self.batch is None) != (not self.batch_filter):
+            raise ValueError(f"{self.key}: batch and batch_filter go together")
 
     def points(
         self,
@@ -122,7 +157,19 @@ class Measure:
     ) -> list[Point]:
         if period is not None and period not in PERIODS:
             raise ValueError(f"period must be one of {PERIODS} or None")
-        return self.compute(start, end, period=period, filters=dict(filters or {}))
+        filters = dict(filters or {})
+        memo = _MEMO.get()
+        if memo is None:
+            return self.compute(start, end, period=period, filters=filters)
+        key = _memo_key(self.key, period, filters)
+        if key is None:
+            return self.compute(start, end, period=period, filters=filters)
+        found = memo.find(key, start, end, period)
+        if found is not None:
+            return found
+        points = self.compute(start, end, period=period, filters=filters)
+        memo.store(key, start, end, points)
+        return list(points)
 
     def value(self, point: Point) -> float | None:
         """The figure a person reads: a share in [0, 1], a rate per ``per``,
@@ -183,6 +230,176 @@ class Measure:
         if self.higher_is_better:
             return value >= self.target
         return value <= self.target
+
+
+# --------------------------------------------------------------------------
+# Memoisation within one build
+# --------------------------------------------------------------------------
+
+
+def _frozen(value) -> Hashable:
+    """A hashable stand-in for a filter value: a model instance by its class
+    and primary key, lists and sets as tuples; ``TypeError`` if it cannot be
+    made hashable (the call is then not memoised)."""
+    pk = getattr(value, "pk", None)
+    if pk is not None and hasattr(value, "_meta"):
+        return (value._meta.label, pk)
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return frozenset(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    hash(value)
+    return value
+
+
+def _memo_key(measure_key: str, period: Period, filters: dict) -> Hashable | None:
+    try:
+        return (
+            measure_key,
+            period,
+            tuple(sorted((name, _frozen(v)) for name, v in filters.items())),
+        )
+    except TypeError:
+        return None
+
+
+class _Memo:
+    """Points already computed in this build, per (measure, period, filters):
+    a list of ``(start, end, points)``."""
+
+    def __init__(self) -> None:
+        self.entries: dict[Hashable, list[tuple[datetime.date, datetime.date, list]]]
+        self.entries = {}
+        self.shared: dict[Hashable, object] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def find(
+        self,
+        key: Hashable,
+        start: datetime.date,
+        end: datetime.date,
+        period: Period,
+    ) -> list[Point] | None:
+        for lo, hi, points in self.entries.get(key, ()):
+            if (lo, hi) == (start, end):
+                self.hits += 1
+                return list(points)
+            if period is None or not (lo <= start and end <= hi):
+                continue
+            # Whole buckets of a longer range: the points of the buckets
+            # from ``start`` to ``end`` are exactly those a call for that
+            # range returns (each bucket's figure depends on the bucket only).
+            first = next((i for i, p in enumerate(points) if p.start == start), None)
+            last = next((i for i, p in enumerate(points) if p.end == end), None)
+            if first is None or last is None or last < first:
+                continue
+            if start != lo and start != bucket_start(start, period):
+                continue
+            self.hits += 1
+            return list(points[first : last + 1])
+        self.misses += 1
+        return None
+
+    def store(
+        self,
+        key: Hashable,
+        start: datetime.date,
+        end: datetime.date,
+        points: list[Point],
+    ) -> None:
+        self.entries.setdefault(key, []).append((start, end, list(points)))
+
+
+_MEMO: ContextVar[_Memo | None] = ContextVar("qms_measures_memo", default=None)
+
+
+@contextmanager
+def memoized() -> Iterator[_Memo]:
+    """Within the block, identical :meth:`Measure.points` calls (same measure,
+    range, period and filters) compute once; whole buckets of a range already
+    computed are sliced from it. Off by default; nested blocks share the
+    outer memo. Use it around one build (a dashboard, a report), never across
+    requests: the figures are as fresh as the block's first call."""
+    memo = _MEMO.get()
+    if memo is not None:
+        yield memo
+        return
+    memo = _Memo()
+    token = _MEMO.set(memo)
+    try:
+        yield memo
+    finally:
+        _MEMO.reset(token)
+
+
+def shared(key: Hashable, compute: Callable[[], object]):
+    """``compute()``, or within :func:`memoized` the result of the first call
+    with an equal ``key`` in this build. For an aggregate several measures
+    read (the standards' compliance, critical-fail share and mean score come
+    from one query over the evaluations): the key names the aggregate and
+    every argument it depends on (range, period, filters)."""
+    memo = _MEMO.get()
+    if memo is None:
+        return compute()
+    try:
+        key = ("shared", _frozen(key))
+    except TypeError:
+        return compute()
+    if key not in memo.shared:
+        memo.shared[key] = compute()
+    return memo.shared[key]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One :meth:`Measure.points` call, for :func:`prefetch`."""
+
+    measure: Measure
+    start: datetime.date
+    end: datetime.date
+    period: Period
+    filters: dict
+
+
+def prefetch(calls: Iterable[Call]) -> None:
+    """Compute ``calls`` ahead into the active memo (no-op without one): calls
+    of a measure with a ``batch`` function that differ only in the value of
+    its ``batch_filter`` are computed by one batch call, so the number of
+    queries does not grow with the number of values (e.g. promises)."""
+    memo = _MEMO.get()
+    if memo is None:
+        return
+    groups: dict[Hashable, tuple[Call, list]] = {}
+    for call in calls:
+        measure = call.measure
+        name = measure.batch_filter
+        if measure.batch is None or call.filters.get(name) is None:
+            continue
+        key = _memo_key(measure.key, call.period, call.filters)
+        if key is None or memo.find(key, call.start, call.end, call.period):
+            continue
+        rest = {k: v for k, v in call.filters.items() if k != name}
+        group_key = _memo_key(
+            f"{measure.key}@{call.start}/{call.end}", call.period, rest
+        )
+        if group_key is None:
+            continue
+        _first, values = groups.setdefault(group_key, (call, []))
+        if call.filters[name] not in values:
+            values.append(call.filters[name])
+    for first, values in groups.values():
+        measure, name = first.measure, first.measure.batch_filter
+        rest = {k: v for k, v in first.filters.items() if k != name}
+        assert measure.batch is not None
+        found = measure.batch(
+            first.start, first.end, period=first.period, filters=rest, values=values
+        )
+        for value in values:
+            key = _memo_key(measure.key, first.period, {**rest, name: value})
+            memo.store(key, first.start, first.end, found[value])
 
 
 _REGISTRY: dict[str, Measure] = {}

@@ -95,6 +95,21 @@ def _periods_needed(period: ReportPeriod) -> int:
     return max(TREND_POINTS, per_year + 1)
 
 
+def _grouped_call(
+    measure: Measure,
+    periods: list[ReportPeriod],
+    filters: dict,
+    until: datetime.date | None,
+) -> measures.Call | None:
+    """The one call covering every period (value, previous period, the same
+    period a year earlier, sparkline), or ``None`` for half-years."""
+    kind = periods[-1].kind
+    if kind not in measures.PERIODS:
+        return None
+    end = min(periods[-1].end, until) if until else periods[-1].end
+    return measures.Call(measure, periods[0].start, end, kind, filters)
+
+
 def measure_points(
     measure: Measure,
     periods: list[ReportPeriod],
@@ -106,10 +121,12 @@ def measure_points(
     with ``period=None`` (a fixed number of calls). A period still running
     is cut at ``until`` (exclusive), so its point covers only the days so far
     and its rate and count test use that shorter exposure."""
-    kind = periods[-1].kind
     end = min(periods[-1].end, until) if until else periods[-1].end
-    if kind in measures.PERIODS:
-        points = measure.points(periods[0].start, end, period=kind, filters=filters)
+    call = _grouped_call(measure, periods, filters, until)
+    if call is not None:
+        points = measure.points(
+            call.start, call.end, period=call.period, filters=filters
+        )
         if len(points) == len(periods):
             return points
     return [
@@ -576,6 +593,15 @@ def earlier_decisions(period: ReportPeriod, unit, today: datetime.date) -> list[
 # --------------------------------------------------------------------------
 
 
+def _indicator_filters(section: Section, unit) -> list[tuple[Measure, dict, str]]:
+    found = []
+    for indicator in section.indicators:
+        measure = measures.get(indicator.measure)
+        filters, note = _filters_for(measure, indicator.filters, unit)
+        found.append((measure, filters, note))
+    return found
+
+
 def build_section(
     section: Section,
     periods: list[ReportPeriod],
@@ -583,9 +609,9 @@ def build_section(
     until: datetime.date | None = None,
 ) -> dict:
     rows = []
-    for indicator in section.indicators:
-        measure = measures.get(indicator.measure)
-        filters, note = _filters_for(measure, indicator.filters, unit)
+    for indicator, (measure, filters, note) in zip(
+        section.indicators, _indicator_filters(section, unit), strict=True
+    ):
         points = measure_points(measure, periods, filters, until)
         rows.append(
             indicator_row(
@@ -623,9 +649,14 @@ def build(
 ) -> dict:
     """The whole report content for ``period`` (and ``unit``) in ``language``.
 
-    The number of queries depends on the sections and their indicators, never
-    on the amount of data: each measure is asked once for the trend (eight
-    calls for half-years), each section runs its own fixed set of queries.
+    The number of queries depends on the sections, never on the amount of
+    data nor on the number of indicators of one measure: the build runs
+    under :func:`qms.measures.memoized`, so a measure asked twice for the
+    same range (by two sections, or by a section and its indicator rows) is
+    computed once; every measure is asked once for the whole trend (value,
+    previous period, year earlier and sparkline are sliced from it; eight
+    calls for half-years), and the indicators of a measure that can batch
+    (one per promise) are computed by one grouped query.
     """
     today = today or timezone.localdate()
     periods = trend_periods(period, _periods_needed(period))
@@ -633,14 +664,23 @@ def build(
     until = today + datetime.timedelta(days=1)
     running = period.end > until
     request = SectionRequest(period=period, unit=unit, language=language)
-    with translation.override(language):
-        sections = []
+    with translation.override(language), measures.memoized():
+        raw_sections = []
         for _label, function in section_functions():
             section = function(request)
             if not with_tables:
                 section.tables = []
                 section.charts = []
-            sections.append(build_section(section, periods, unit, until))
+            raw_sections.append(section)
+        calls = [
+            _grouped_call(measure, periods, filters, until)
+            for section in raw_sections
+            for measure, filters, _note in _indicator_filters(section, unit)
+        ]
+        measures.prefetch(c for c in calls if c is not None)
+        sections = [
+            build_section(section, periods, unit, until) for section in raw_sections
+        ]
         sections.sort(key=lambda s: (s["order"], s["key"]))
         signals = [s for section in sections for s in section["signals"]]
         signals.sort(key=lambda s: SIGNAL_ORDER.index(s["level"]))

@@ -57,8 +57,15 @@ def _evaluation_measure(make):
     def compute(
         start: datetime.date, end: datetime.date, *, period: Period, filters: dict
     ) -> list[Point]:
-        qs = results.evaluations(_filters(start, end, filters))
-        rows = _grouped(qs, "interaction_date", start, period, results.AGGREGATES)
+        def aggregate() -> dict:
+            qs = results.evaluations(_filters(start, end, filters))
+            return _grouped(qs, "interaction_date", start, period, results.AGGREGATES)
+
+        # Compliance, critical-fail share and mean score read the same
+        # aggregate: one query for the three within a report build.
+        rows = measures.shared(
+            ("standards.evaluations", start, end, period, filters), aggregate
+        )
         return measures.points_from_rows(start, end, period, rows, make)
 
     return compute
