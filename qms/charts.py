@@ -20,20 +20,33 @@ already.
 Figures are built from :class:`matplotlib.figure.Figure` directly (no pyplot
 state); rcParams are set with :func:`matplotlib.rc_context` under a lock,
 since rcParams are process-global.
+
+Drawing is the costly part of a dashboard or a report (dozens of sparklines),
+and the same data gives the same SVG, so each public chart function is
+content-addressed in Django's cache: the key is a hash of the function, its
+arguments (labels, numbers, options) and the active language (legend texts
+are translated), for ``QMS_CHART_CACHE_SECONDS`` (a day by default; 0 turns
+the cache off). A chart of a closed period is drawn once; a chart whose data
+changed has another key and is drawn anew.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import json
 import math
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 import matplotlib
 from cycler import cycler
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
 from django.utils.translation import gettext as _
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -207,6 +220,72 @@ def _finish(
     return svg[: root.start()] + new_root + svg[root.end() :]
 
 
+# Part of every cache key: bump it when a chart function draws differently
+# for the same arguments, so no SVG of the old drawing is served.
+CACHE_VERSION = 1
+DEFAULT_CACHE_SECONDS = 24 * 3600
+
+
+def _cache_seconds() -> int:
+    return int(getattr(settings, "QMS_CHART_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
+
+
+def _plain(value):
+    """Arguments as JSON-able data for the key; one-shot iterators become
+    lists (they are passed on as lists too, see :func:`cached_chart`)."""
+    if isinstance(value, Mapping):
+        return [[str(k), _plain(v)] for k, v in value.items()]
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    # Lazy translations, numpy numbers: their text with their type, so a
+    # string never collides with a number of the same spelling.
+    return f"{type(value).__name__}:{value}"
+
+
+def cache_key(name: str, args: tuple, kwargs: dict) -> str:
+    """The cache key of chart ``name`` drawn from ``args``/``kwargs`` in the
+    active language."""
+    payload = json.dumps(
+        [
+            CACHE_VERSION,
+            matplotlib.__version__,
+            name,
+            translation.get_language() or "",
+            _plain(list(args)),
+            sorted((k, _plain(v)) for k, v in kwargs.items()),
+        ],
+        allow_nan=True,
+        separators=(",", ":"),
+    )
+    return "qms-chart:" + hashlib.sha256(payload.encode()).hexdigest()
+
+
+def cached_chart(function: Callable[..., str]) -> Callable[..., str]:
+    """Serve ``function``'s SVG from the cache when it was drawn from equal
+    arguments in the same language; draw and store it otherwise."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs) -> str:
+        args = tuple(list(a) if isinstance(a, Iterator) else a for a in args)
+        kwargs = {
+            k: list(v) if isinstance(v, Iterator) else v for k, v in kwargs.items()
+        }
+        seconds = _cache_seconds()
+        if seconds <= 0:
+            return function(*args, **kwargs)
+        key = cache_key(function.__qualname__, args, kwargs)
+        svg = cache.get(key)
+        if svg is None:
+            svg = function(*args, **kwargs)
+            cache.set(key, svg, seconds)
+        return svg
+
+    wrapper.uncached = function  # type: ignore[attr-defined]
+    return wrapper
+
+
 def _category_axis(ax: Axes, labels: Sequence[str]) -> None:
     count = len(labels)
     step = max(1, math.ceil(count / MAX_X_LABELS))
@@ -245,6 +324,7 @@ def _title(ax: Axes, title: str, show_title: bool) -> None:
         ax.set_title(title, loc="left")
 
 
+@cached_chart
 def control_chart_svg(
     labels: Sequence[str],
     values: Sequence[Value],
@@ -337,6 +417,7 @@ def control_chart_svg(
     return render_figure(draw, title)
 
 
+@cached_chart
 def line_chart_svg(
     labels: Sequence[str],
     series: Mapping[str, Sequence[Value]],
@@ -383,6 +464,7 @@ def line_chart_svg(
     return render_figure(draw, title)
 
 
+@cached_chart
 def bar_chart_svg(
     labels: Sequence[str],
     values: Sequence[Value],
@@ -409,6 +491,7 @@ def bar_chart_svg(
     return render_figure(draw, title)
 
 
+@cached_chart
 def pareto_chart_svg(
     labels: Sequence[str],
     values: Sequence[float],
@@ -486,6 +569,7 @@ def pareto_chart_svg(
     return render_figure(draw, title)
 
 
+@cached_chart
 def sparkline_svg(values: Sequence[Value], width_em: float = 6, title: str = "") -> str:
     """A word-sized trend line for tables, ``width_em`` wide and a quarter as
     high; the last point is marked. Without a ``title`` it is hidden from
@@ -523,6 +607,7 @@ def sparkline_svg(values: Sequence[Value], width_em: float = 6, title: str = "")
     )
 
 
+@cached_chart
 def quadrant_chart_svg(
     labels: Sequence[str],
     xs: Sequence[Value],
