@@ -223,3 +223,54 @@ def test_a_running_period_is_compared_on_the_days_so_far(data):
     # 4 cases in 15 days against 8 in 31 days: the exposure is the days so far.
     expected = stats.binomtest(4, 12, 15 / 46).pvalue
     assert cases["p_value"] == pytest.approx(expected)
+
+
+def _publish_promises(owner, count: int) -> None:
+    from promises.models import PromiseIndicator
+    from tests.promises.helpers import (
+        add_events,
+        at,
+        make_indicator,
+        make_promise,
+        publish,
+    )
+
+    for i in range(count):
+        promise = make_promise(owner, title=f"Promise {i}")
+        indicator = make_indicator(promise, kind=PromiseIndicator.Kind.KEPT)
+        publish(promise, owner)
+        add_events(indicator, at(2026, 5, 10), 8 + i, 2)
+        add_events(indicator, at(2026, 4, 10), 7, 3)
+
+
+def test_query_count_does_not_grow_with_the_number_of_promises(quality_manager):
+    make_customers(5)
+    make_cases(VOLUME)
+    _publish_promises(quality_manager, 1)
+    one = _build_queries()
+    _publish_promises(quality_manager, 6)
+    seven = _build_queries()
+    assert seven == one
+
+
+def test_memo_and_chart_cache_do_not_change_the_content(
+    data, quality_manager, monkeypatch, settings
+):
+    """The same report built with the memo, the promise batch and the chart
+    cache on (twice, so the second build reads cached charts) and with all
+    of them off is identical, figure for figure and chart for chart."""
+    import contextlib
+
+    _publish_promises(quality_manager, 3)
+    period = parse_period("2026-Q2", TODAY)
+    settings.QMS_CHART_CACHE_SECONDS = 3600
+    on = [building.build(period, today=TODAY) for _ in range(2)]
+    monkeypatch.setattr(measures, "memoized", contextlib.nullcontext)
+    settings.QMS_CHART_CACHE_SECONDS = 0
+    off = building.build(period, today=TODAY)
+    for content in (*on, off):
+        content.pop("generated_at")
+    assert on[0] == off
+    assert on[1] == off
+    promises = _rows(off, "promises")
+    assert promises["promises.fulfilment_share"]["base"] > 0
