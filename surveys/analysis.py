@@ -26,20 +26,24 @@ Rules the page follows (REFERENCES.md §6.F3-F5):
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qms import charts, statistics
 
-from . import results
-from .models import Participant, Question, Response, Wave
+from . import aggregates, results
+from .models import Participant, Question, Response, Wave, WaveChart
 from .results import DETRACTORS, PROMOTERS, SCORED_TYPES, TOP_BOX
 
 ALPHA = 0.05
@@ -420,15 +424,59 @@ def _comparison(test, figure, previous_value, previous_n, value_now, value_befor
     )
 
 
-def _chart(question: Question, bars: list[Bar]) -> str:
-    if not bars:
-        return ""
-    return charts.bar_chart_svg(
-        [b.label for b in bars],
-        [b.share for b in bars],
-        _("Distribution of answers to %(code)s") % {"code": question.code},
-        percent=True,
-    )
+_CHARTS = {"bar": charts.bar_chart_svg, "quadrant": charts.quadrant_chart_svg}
+_CHART_OPTIONS = {"bar": {"percent": True}, "quadrant": {}}
+
+
+@functools.cache
+def _charts_version() -> str:
+    """A hash of the chart module's source: stored charts drawn by another
+    version of it are not reused."""
+    return hashlib.sha256(inspect.getsource(charts).encode()).hexdigest()[:16]
+
+
+class _ChartStore:
+    """The charts of one results page: each addressed by a hash of what it
+    is drawn from (kind, data, titles, the active language, the chart code),
+    read from :class:`~surveys.models.WaveChart` in one query and drawn only
+    when missing; stored only for a wave whose aggregates are stored (closed),
+    and deleted with them (:func:`surveys.aggregates.invalidate`)."""
+
+    def __init__(self, wave: Wave, *, enabled: bool):
+        self.wave = wave
+        self.enabled = enabled
+        self.asked: list[tuple[object, str, str, tuple]] = []
+
+    def ask(self, target, kind: str, *args) -> None:
+        spec = json.dumps(
+            [kind, _charts_version(), translation.get_language(), args],
+            ensure_ascii=False,
+            default=str,
+        )
+        key = hashlib.sha256(spec.encode()).hexdigest()
+        self.asked.append((target, kind, key, args))
+
+    def render(self) -> list[tuple[object, str]]:
+        found: dict[str, str] = {}
+        if self.enabled and self.asked:
+            found = dict(
+                WaveChart.objects.filter(
+                    wave=self.wave, key__in={key for _t, _k, key, _a in self.asked}
+                ).values_list("key", "svg")
+            )
+        drawn: dict[str, str] = {}
+        out = []
+        for target, kind, key, args in self.asked:
+            svg = found.get(key) or drawn.get(key)
+            if svg is None:
+                svg = drawn[key] = _CHARTS[kind](*args, **_CHART_OPTIONS[kind])
+            out.append((target, svg))
+        if self.enabled and drawn:
+            WaveChart.objects.bulk_create(
+                [WaveChart(wave=self.wave, key=k, svg=v) for k, v in drawn.items()],
+                ignore_conflicts=True,
+            )
+        return out
 
 
 # --------------------------------------------------------------------------
@@ -475,11 +523,14 @@ def _group_rate(group: results.GroupCounts, confidence: float) -> GroupRate:
     )
 
 
-def response_table(wave: Wave) -> tuple[list[GroupRate], GroupRate]:
+def response_table(
+    wave: Wave, groups: list[results.GroupCounts] | None = None
+) -> tuple[list[GroupRate], GroupRate]:
     """Response rate (RR1) and achieved margin of error per target group and
-    for the whole wave (three queries)."""
+    for the whole wave (three queries, or none with ``groups`` given)."""
     confidence = float(wave.confidence)
-    groups = results.group_counts(wave)
+    if groups is None:
+        groups = results.group_counts(wave)
     rows = [_group_rate(g, confidence) for g in groups]
     total = results.GroupCounts(None, _("All groups"), None)
     populations = [g.population for g in groups if g.pk is not None]
@@ -493,9 +544,14 @@ def response_table(wave: Wave) -> tuple[list[GroupRate], GroupRate]:
     return rows, _group_rate(total, confidence)
 
 
+def _overall(questions: list[Question]) -> Question | None:
+    return next((q for q in questions if q.is_overall), None)
+
+
 def wave_results(wave: Wave, *, with_charts: bool = True) -> WaveResults:
     """Everything the results page shows for ``wave``, in a fixed number of
-    queries (see :mod:`surveys.results`)."""
+    queries: the aggregates of a closed wave (and of the previous one) come
+    stored (:mod:`surveys.aggregates`), so are its charts once drawn."""
     previous = results.previous_wave(wave)
     wave_ids = [wave.pk] + ([previous.pk] if previous else [])
     questionnaire_ids = [wave.questionnaire_id] + (
@@ -508,9 +564,25 @@ def wave_results(wave: Wave, *, with_charts: bool = True) -> WaveResults:
         for q in all_questions
         if previous and q.questionnaire_id == previous.questionnaire_id
     }
-    counts = results.value_counts(wave_ids)
-    sums = results.question_sums(wave_ids)
-    group_rows, total = response_table(wave)
+    overall = _overall(current)
+    overall_of = {wave.pk: overall}
+    if previous is not None:
+        overall_of[previous.pk] = _overall(
+            [
+                q
+                for q in all_questions
+                if q.questionnaire_id == previous.questionnaire_id
+            ]
+        )
+    figures = aggregates.wave_figures(
+        [wave] + ([previous] if previous else []), overall_of
+    )
+    counts: dict = {}
+    sums: dict = {}
+    for wave_id in wave_ids:
+        counts.update(figures[wave_id].value_counts())
+        sums.update(figures[wave_id].question_sums())
+    group_rows, total = response_table(wave, figures[wave.pk].group_counts(wave))
     group_names = {g.pk: g.name or _("No group") for g in group_rows}
 
     by_question: dict[tuple[int, int], dict] = {}
@@ -564,16 +636,25 @@ def wave_results(wave: Wave, *, with_charts: bool = True) -> WaveResults:
             if item.comparison and question.type == Question.Type.MULTIPLE:
                 item.comparison = None
         _segments(item, per_group, group_names)
-        if with_charts and not item.suppressed:
-            item.chart = _chart(question, item.bars)
         items.append(item)
 
     comparisons = _adjust(items)
-    overall = next((q for q in current if q.is_overall), None)
     drivers: list[QuestionResult] = []
     driver_chart = ""
+    store = _ChartStore(wave, enabled=figures[wave.pk].stored)
+    if with_charts:
+        for item in items:
+            if not item.suppressed and item.bars:
+                store.ask(
+                    item,
+                    "bar",
+                    [b.label for b in item.bars],
+                    [b.share for b in item.bars],
+                    _("Distribution of answers to %(code)s")
+                    % {"code": item.question.code},
+                )
     if overall is not None:
-        paired = results.driver_sums(wave, overall)
+        paired = figures[wave.pk].drivers
         for item in items:
             pair = paired.get(item.question.pk)
             if pair is None or item.question.pk == overall.pk:
@@ -585,7 +666,9 @@ def wave_results(wave: Wave, *, with_charts: bool = True) -> WaveResults:
                 drivers.append(item)
         drivers.sort(key=lambda i: -(i.driver.r or 0))
         if with_charts and drivers:
-            driver_chart = charts.quadrant_chart_svg(
+            store.ask(
+                None,
+                "quadrant",
                 [d.code for d in drivers],
                 [d.driver.r for d in drivers],
                 [
@@ -596,6 +679,12 @@ def wave_results(wave: Wave, *, with_charts: bool = True) -> WaveResults:
                 _("Importance: correlation with %(code)s") % {"code": overall.code},
                 _("Performance: mean as a share of the scale (%)"),
             )
+    if with_charts:
+        for item, svg in store.render():
+            if item is None:
+                driver_chart = svg
+            else:
+                item.chart = svg
     return WaveResults(
         wave=wave,
         previous=previous,
@@ -707,6 +796,7 @@ def response_exclude(*, response: Response, reason: str, by) -> Response:
         locked.save(
             update_fields=["excluded", "exclusion_reason", "excluded_by", "excluded_at"]
         )
+        aggregates.invalidate([locked.wave_id])
     return locked
 
 
@@ -726,4 +816,5 @@ def response_include(*, response: Response, by) -> Response:
         locked.save(
             update_fields=["excluded", "exclusion_reason", "excluded_by", "excluded_at"]
         )
+        aggregates.invalidate([locked.wave_id])
     return locked
