@@ -35,8 +35,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -290,6 +292,9 @@ class WaveResults:
     drivers: list[QuestionResult]
     driver_chart: str
     comparisons: int
+    # The figures come from stored aggregates (a closed wave): its charts
+    # and rendered sections may be stored too.
+    stored: bool = False
 
     @property
     def significant_changes(self) -> int:
@@ -640,19 +645,6 @@ def wave_results(wave: Wave, *, with_charts: bool = True) -> WaveResults:
 
     comparisons = _adjust(items)
     drivers: list[QuestionResult] = []
-    driver_chart = ""
-    store = _ChartStore(wave, enabled=figures[wave.pk].stored)
-    if with_charts:
-        for item in items:
-            if not item.suppressed and item.bars:
-                store.ask(
-                    item,
-                    "bar",
-                    [b.label for b in item.bars],
-                    [b.share for b in item.bars],
-                    _("Distribution of answers to %(code)s")
-                    % {"code": item.question.code},
-                )
     if overall is not None:
         paired = figures[wave.pk].drivers
         for item in items:
@@ -665,27 +657,7 @@ def wave_results(wave: Wave, *, with_charts: bool = True) -> WaveResults:
             if item.driver.n >= SUPPRESS_BELOW and item.driver.r is not None:
                 drivers.append(item)
         drivers.sort(key=lambda i: -(i.driver.r or 0))
-        if with_charts and drivers:
-            store.ask(
-                None,
-                "quadrant",
-                [d.code for d in drivers],
-                [d.driver.r for d in drivers],
-                [
-                    d.performance * 100 if d.performance is not None else None
-                    for d in drivers
-                ],
-                _("Key drivers: importance and performance"),
-                _("Importance: correlation with %(code)s") % {"code": overall.code},
-                _("Performance: mean as a share of the scale (%)"),
-            )
-    if with_charts:
-        for item, svg in store.render():
-            if item is None:
-                driver_chart = svg
-            else:
-                item.chart = svg
-    return WaveResults(
+    result = WaveResults(
         wave=wave,
         previous=previous,
         questions=items,
@@ -693,9 +665,132 @@ def wave_results(wave: Wave, *, with_charts: bool = True) -> WaveResults:
         total=total,
         overall=overall,
         drivers=drivers,
-        driver_chart=driver_chart,
+        driver_chart="",
         comparisons=comparisons,
+        stored=figures[wave.pk].stored,
     )
+    if with_charts:
+        draw_charts(result)
+    return result
+
+
+def draw_charts(result: WaveResults) -> None:
+    """The distribution chart of every shown item and the key-driver chart,
+    read from the stored charts of a closed wave when drawn before (one
+    query), else drawn (and stored for a closed wave)."""
+    store = _ChartStore(result.wave, enabled=result.stored)
+    for item in result.questions:
+        if not item.suppressed and item.bars:
+            store.ask(
+                item,
+                "bar",
+                [b.label for b in item.bars],
+                [b.share for b in item.bars],
+                _("Distribution of answers to %(code)s") % {"code": item.question.code},
+            )
+    drivers = result.drivers
+    if result.overall is not None and drivers:
+        store.ask(
+            None,
+            "quadrant",
+            [d.code for d in drivers],
+            [d.driver.r for d in drivers],
+            [
+                d.performance * 100 if d.performance is not None else None
+                for d in drivers
+            ],
+            _("Key drivers: importance and performance"),
+            _("Importance: correlation with %(code)s") % {"code": result.overall.code},
+            _("Performance: mean as a share of the scale (%)"),
+        )
+    for item, svg in store.render():
+        if item is None:
+            result.driver_chart = svg
+        else:
+            item.chart = svg
+
+
+FIGURES_TEMPLATE = "surveys/results/_figures.html"
+_FIGURES_TEMPLATES = (
+    FIGURES_TEMPLATE,
+    "surveys/results/_base_note.html",
+    "surveys/results/_change.html",
+)
+
+
+@functools.cache
+def _figures_code_version() -> str:
+    """A hash of what turns figures into the section's HTML besides the
+    figures: the templates, this module (display properties), the chart
+    module and Django."""
+    import django
+
+    sources = [get_template(name).template.source for name in _FIGURES_TEMPLATES]
+    sources += [inspect.getsource(inspect.getmodule(draw_charts)), _charts_version()]
+    sources.append(django.get_version())
+    return hashlib.sha256("\n".join(sources).encode()).hexdigest()[:16]
+
+
+def _figures_key(result: WaveResults, context: dict) -> str:
+    """Everything the figures section shows, hashed: the section stored
+    under this key is the one these figures render to."""
+    items = [
+        (
+            i.question.pk, i.code, i.question.type, i.question.text(),
+            i.question.get_type_display(), i.n, i.figure, i.value, i.interval,
+            i.mean, i.share, i.nps, i.bars, i.comparison, i.groups, i.group_test,
+            i.group_adjusted_p, i.group_significant, i.driver, i.texts,
+            i.share_label, i.suppressed, i.indicative,
+        )
+        for i in result.questions
+    ]  # fmt: skip
+    spec = repr(
+        (
+            _figures_code_version(),
+            translation.get_language(),
+            sorted(context.items()),
+            result.wave.pk,
+            result.previous.name if result.previous else None,
+            result.overall.code if result.overall else None,
+            [d.code for d in result.drivers],
+            items,
+        )
+    )
+    return "html-" + hashlib.sha256(spec.encode()).hexdigest()[:59]
+
+
+def figures_html(result: WaveResults, **context) -> str:
+    """The questions and key drivers of the results page as HTML. For a
+    closed wave with stored aggregates it is rendered once per content
+    (figures, language, ``context`` — the permission flags) and stored with
+    the wave's charts, since rendering it (twenty questions, their groups
+    and charts) costs more than computing the figures; charts are drawn
+    (or read) only when the section is rendered."""
+    key = _figures_key(result, context) if result.stored else None
+    if key is not None:
+        stored = (
+            WaveChart.objects.filter(wave=result.wave, key=key)
+            .values_list("svg", flat=True)
+            .first()
+        )
+        if stored is not None:
+            return mark_safe(stored)
+    draw_charts(result)
+    html = render_to_string(
+        FIGURES_TEMPLATE,
+        {
+            "wave": result.wave,
+            "result": result,
+            "suppress_below": SUPPRESS_BELOW,
+            "indicative_below": INDICATIVE_BELOW,
+            **context,
+        },
+    )
+    if key is not None:
+        WaveChart.objects.bulk_create(
+            [WaveChart(wave=result.wave, key=key, svg=html)], ignore_conflicts=True
+        )
+    return mark_safe(html)
 
 
 def _segments(item: QuestionResult, per_group: dict, names: dict) -> None:

@@ -334,3 +334,32 @@ def test_a_stored_row_of_another_schema_is_recomputed(waves):
     WaveAggregate.objects.filter(wave=new).update(schema=0, data={})
     assert dump(analysis.wave_results(new, with_charts=False)) == expected
     assert WaveAggregate.objects.get(wave=new).schema == aggregates.SCHEMA
+
+
+def test_figures_section_is_stored_and_equals_a_fresh_render(waves, quality_manager):
+    _, new, _ = waves
+    flags = {"can_propose": True, "can_plan": False}
+    with translation.override("en"):
+        result = analysis.wave_results(new, with_charts=False)
+        assert result.stored
+        first = analysis.figures_html(result, **flags)  # rendered and stored
+        fresh = analysis.wave_results(new, with_charts=False)
+        fresh.stored = False  # nothing read or stored
+        rendered = analysis.figures_html(fresh, **flags)
+        again = analysis.wave_results(new, with_charts=False)
+        stored = analysis.figures_html(again, **flags)
+        other = analysis.figures_html(again, can_propose=False, can_plan=False)
+    assert first == rendered == stored
+    assert "Propose an improvement" in stored and "Propose an improvement" not in other
+    assert WaveChart.objects.filter(wave=new, key__startswith="html-").count() == 2
+    response = new.responses.filter(excluded=False).first()
+    analysis.response_exclude(response=response, reason="Speeder", by=quality_manager)
+    assert not WaveChart.objects.filter(wave=new).exists()
+    with translation.override("en"):
+        after = analysis.figures_html(
+            analysis.wave_results(new, with_charts=False), **flags
+        )
+        live = analysis.wave_results(new, with_charts=False)
+        live.stored = False
+        assert after == analysis.figures_html(live, **flags)
+    assert after != stored
