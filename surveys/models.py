@@ -774,27 +774,21 @@ class WaveAggregate(models.Model):
     computed_at = models.DateTimeField(auto_now=True)
     data = models.JSONField()
 
-    class Meta:
-        verbose_name = _("stored wave aggregates")
-        verbose_name_plural = _("stored wave aggregates")
-
     def __str__(self) -> str:
         return f"{self.wave_id} (schema {self.schema})"
 
 
 class WaveChart(models.Model):
-    """A rendered chart of a closed wave's results page, addressed by a hash
-    of everything it is drawn from (kind, labels, values, titles), so a
-    stored chart is never shown for other figures; deleted with the wave's
-    stored aggregates."""
+    """A rendered chart (SVG) or section (HTML) of a closed wave's results
+    page, addressed by a hash of everything it is drawn from (figures,
+    labels, titles, language, code version), so a stored one is never shown
+    for other figures; deleted with the wave's stored aggregates."""
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=64)
     svg = models.TextField()
 
     class Meta:
-        verbose_name = _("stored results chart")
-        verbose_name_plural = _("stored results charts")
         constraints = [
             # Results page: the charts of a wave by their keys (one query).
             models.UniqueConstraint(fields=["wave", "key"], name="wave_chart_key")

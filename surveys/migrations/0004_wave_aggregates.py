@@ -19,10 +19,6 @@ class Migration(migrations.Migration):
                 ('computed_at', models.DateTimeField(auto_now=True)),
                 ('data', models.JSONField()),
             ],
-            options={
-                'verbose_name': 'stored wave aggregates',
-                'verbose_name_plural': 'stored wave aggregates',
-            },
         ),
         migrations.CreateModel(
             name='WaveChart',
@@ -33,8 +29,6 @@ class Migration(migrations.Migration):
                 ('wave', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='surveys.wave')),
             ],
             options={
-                'verbose_name': 'stored results chart',
-                'verbose_name_plural': 'stored results charts',
                 'constraints': [models.UniqueConstraint(fields=('wave', 'key'), name='wave_chart_key')],
             },
         ),
