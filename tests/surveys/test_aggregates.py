@@ -363,3 +363,23 @@ def test_figures_section_is_stored_and_equals_a_fresh_render(waves, quality_mana
         live.stored = False
         assert after == analysis.figures_html(live, **flags)
     assert after != stored
+
+
+def test_group_cells_show_the_headline_value(waves):
+    """The group cell's value (computed without its interval) is the value
+    the headline figures give for the same counts."""
+    _, new, _ = waves
+    result = analysis.wave_results(new, with_charts=False)
+    figures = aggregates.wave_figures([new], {new.pk: result.overall})[new.pk]
+    checked = 0
+    for item in result.questions:
+        if item.question.type not in results.SCORED_TYPES:
+            continue
+        for (question_id, _group), counter in figures.counts.items():
+            if question_id != item.question.pk:
+                continue
+            n = sum(counter.values())
+            expected = analysis._headline(item.question, counter, n).get("value")
+            assert analysis._headline_value(item.question, counter, n) == expected
+            checked += 1
+    assert checked >= 12
