@@ -26,20 +26,26 @@ Rules the page follows (REFERENCES.md §6.F3-F5):
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import inspect
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone, translation
 from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qms import charts, statistics
 
-from . import results
-from .models import Participant, Question, Response, Wave
+from . import aggregates, results
+from .models import Participant, Question, Response, Wave, WaveChart
 from .results import DETRACTORS, PROMOTERS, SCORED_TYPES, TOP_BOX
 
 ALPHA = 0.05
@@ -286,6 +292,9 @@ class WaveResults:
     drivers: list[QuestionResult]
     driver_chart: str
     comparisons: int
+    # The figures come from stored aggregates (a closed wave): its charts
+    # and rendered sections may be stored too.
+    stored: bool = False
 
     @property
     def significant_changes(self) -> int:
@@ -354,6 +363,19 @@ def _headline(question: Question, counts: Counter, n: int) -> dict:
     return figures
 
 
+def _headline_value(question: Question, counts: Counter, n: int) -> float | None:
+    """The headline figure of a scored question, as ``_headline(...)["value"]``
+    gives it, without its interval: a group cell shows the value only, and
+    the intervals' quantiles (scipy) were most of the page's statistics time
+    (five groups times twenty items)."""
+    kind = question.type
+    if kind == Question.Type.NPS:
+        return nps_of(counts).score
+    if kind == Question.Type.CSAT:
+        return top_box(kind, counts) / n if n else None
+    return statistics.describe(*moments(counts)).mean
+
+
 def _compare(
     question: Question,
     now: Counter,
@@ -420,15 +442,59 @@ def _comparison(test, figure, previous_value, previous_n, value_now, value_befor
     )
 
 
-def _chart(question: Question, bars: list[Bar]) -> str:
-    if not bars:
-        return ""
-    return charts.bar_chart_svg(
-        [b.label for b in bars],
-        [b.share for b in bars],
-        _("Distribution of answers to %(code)s") % {"code": question.code},
-        percent=True,
-    )
+_CHARTS = {"bar": charts.bar_chart_svg, "quadrant": charts.quadrant_chart_svg}
+_CHART_OPTIONS = {"bar": {"percent": True}, "quadrant": {}}
+
+
+@functools.cache
+def _charts_version() -> str:
+    """A hash of the chart module's source: stored charts drawn by another
+    version of it are not reused."""
+    return hashlib.sha256(inspect.getsource(charts).encode()).hexdigest()[:16]
+
+
+class _ChartStore:
+    """The charts of one results page: each addressed by a hash of what it
+    is drawn from (kind, data, titles, the active language, the chart code),
+    read from :class:`~surveys.models.WaveChart` in one query and drawn only
+    when missing; stored only for a wave whose aggregates are stored (closed),
+    and deleted with them (:func:`surveys.aggregates.invalidate`)."""
+
+    def __init__(self, wave: Wave, *, enabled: bool):
+        self.wave = wave
+        self.enabled = enabled
+        self.asked: list[tuple[object, str, str, tuple]] = []
+
+    def ask(self, target, kind: str, *args) -> None:
+        spec = json.dumps(
+            [kind, _charts_version(), translation.get_language(), args],
+            ensure_ascii=False,
+            default=str,
+        )
+        key = hashlib.sha256(spec.encode()).hexdigest()
+        self.asked.append((target, kind, key, args))
+
+    def render(self) -> list[tuple[object, str]]:
+        found: dict[str, str] = {}
+        if self.enabled and self.asked:
+            found = dict(
+                WaveChart.objects.filter(
+                    wave=self.wave, key__in={key for _t, _k, key, _a in self.asked}
+                ).values_list("key", "svg")
+            )
+        drawn: dict[str, str] = {}
+        out = []
+        for target, kind, key, args in self.asked:
+            svg = found.get(key) or drawn.get(key)
+            if svg is None:
+                svg = drawn[key] = _CHARTS[kind](*args, **_CHART_OPTIONS[kind])
+            out.append((target, svg))
+        if self.enabled and drawn:
+            WaveChart.objects.bulk_create(
+                [WaveChart(wave=self.wave, key=k, svg=v) for k, v in drawn.items()],
+                ignore_conflicts=True,
+            )
+        return out
 
 
 # --------------------------------------------------------------------------
@@ -475,11 +541,14 @@ def _group_rate(group: results.GroupCounts, confidence: float) -> GroupRate:
     )
 
 
-def response_table(wave: Wave) -> tuple[list[GroupRate], GroupRate]:
+def response_table(
+    wave: Wave, groups: list[results.GroupCounts] | None = None
+) -> tuple[list[GroupRate], GroupRate]:
     """Response rate (RR1) and achieved margin of error per target group and
-    for the whole wave (three queries)."""
+    for the whole wave (three queries, or none with ``groups`` given)."""
     confidence = float(wave.confidence)
-    groups = results.group_counts(wave)
+    if groups is None:
+        groups = results.group_counts(wave)
     rows = [_group_rate(g, confidence) for g in groups]
     total = results.GroupCounts(None, _("All groups"), None)
     populations = [g.population for g in groups if g.pk is not None]
@@ -493,9 +562,14 @@ def response_table(wave: Wave) -> tuple[list[GroupRate], GroupRate]:
     return rows, _group_rate(total, confidence)
 
 
+def _overall(questions: list[Question]) -> Question | None:
+    return next((q for q in questions if q.is_overall), None)
+
+
 def wave_results(wave: Wave, *, with_charts: bool = True) -> WaveResults:
     """Everything the results page shows for ``wave``, in a fixed number of
-    queries (see :mod:`surveys.results`)."""
+    queries: the aggregates of a closed wave (and of the previous one) come
+    stored (:mod:`surveys.aggregates`), so are its charts once drawn."""
     previous = results.previous_wave(wave)
     wave_ids = [wave.pk] + ([previous.pk] if previous else [])
     questionnaire_ids = [wave.questionnaire_id] + (
@@ -508,9 +582,25 @@ def wave_results(wave: Wave, *, with_charts: bool = True) -> WaveResults:
         for q in all_questions
         if previous and q.questionnaire_id == previous.questionnaire_id
     }
-    counts = results.value_counts(wave_ids)
-    sums = results.question_sums(wave_ids)
-    group_rows, total = response_table(wave)
+    overall = _overall(current)
+    overall_of = {wave.pk: overall}
+    if previous is not None:
+        overall_of[previous.pk] = _overall(
+            [
+                q
+                for q in all_questions
+                if q.questionnaire_id == previous.questionnaire_id
+            ]
+        )
+    figures = aggregates.wave_figures(
+        [wave] + ([previous] if previous else []), overall_of
+    )
+    counts: dict = {}
+    sums: dict = {}
+    for wave_id in wave_ids:
+        counts.update(figures[wave_id].value_counts())
+        sums.update(figures[wave_id].question_sums())
+    group_rows, total = response_table(wave, figures[wave.pk].group_counts(wave))
     group_names = {g.pk: g.name or _("No group") for g in group_rows}
 
     by_question: dict[tuple[int, int], dict] = {}
@@ -564,16 +654,12 @@ def wave_results(wave: Wave, *, with_charts: bool = True) -> WaveResults:
             if item.comparison and question.type == Question.Type.MULTIPLE:
                 item.comparison = None
         _segments(item, per_group, group_names)
-        if with_charts and not item.suppressed:
-            item.chart = _chart(question, item.bars)
         items.append(item)
 
     comparisons = _adjust(items)
-    overall = next((q for q in current if q.is_overall), None)
     drivers: list[QuestionResult] = []
-    driver_chart = ""
     if overall is not None:
-        paired = results.driver_sums(wave, overall)
+        paired = figures[wave.pk].drivers
         for item in items:
             pair = paired.get(item.question.pk)
             if pair is None or item.question.pk == overall.pk:
@@ -584,19 +670,7 @@ def wave_results(wave: Wave, *, with_charts: bool = True) -> WaveResults:
             if item.driver.n >= SUPPRESS_BELOW and item.driver.r is not None:
                 drivers.append(item)
         drivers.sort(key=lambda i: -(i.driver.r or 0))
-        if with_charts and drivers:
-            driver_chart = charts.quadrant_chart_svg(
-                [d.code for d in drivers],
-                [d.driver.r for d in drivers],
-                [
-                    d.performance * 100 if d.performance is not None else None
-                    for d in drivers
-                ],
-                _("Key drivers: importance and performance"),
-                _("Importance: correlation with %(code)s") % {"code": overall.code},
-                _("Performance: mean as a share of the scale (%)"),
-            )
-    return WaveResults(
+    result = WaveResults(
         wave=wave,
         previous=previous,
         questions=items,
@@ -604,9 +678,132 @@ def wave_results(wave: Wave, *, with_charts: bool = True) -> WaveResults:
         total=total,
         overall=overall,
         drivers=drivers,
-        driver_chart=driver_chart,
+        driver_chart="",
         comparisons=comparisons,
+        stored=figures[wave.pk].stored,
     )
+    if with_charts:
+        draw_charts(result)
+    return result
+
+
+def draw_charts(result: WaveResults) -> None:
+    """The distribution chart of every shown item and the key-driver chart,
+    read from the stored charts of a closed wave when drawn before (one
+    query), else drawn (and stored for a closed wave)."""
+    store = _ChartStore(result.wave, enabled=result.stored)
+    for item in result.questions:
+        if not item.suppressed and item.bars:
+            store.ask(
+                item,
+                "bar",
+                [b.label for b in item.bars],
+                [b.share for b in item.bars],
+                _("Distribution of answers to %(code)s") % {"code": item.question.code},
+            )
+    drivers = result.drivers
+    if result.overall is not None and drivers:
+        store.ask(
+            None,
+            "quadrant",
+            [d.code for d in drivers],
+            [d.driver.r for d in drivers],
+            [
+                d.performance * 100 if d.performance is not None else None
+                for d in drivers
+            ],
+            _("Key drivers: importance and performance"),
+            _("Importance: correlation with %(code)s") % {"code": result.overall.code},
+            _("Performance: mean as a share of the scale (%)"),
+        )
+    for item, svg in store.render():
+        if item is None:
+            result.driver_chart = svg
+        else:
+            item.chart = svg
+
+
+FIGURES_TEMPLATE = "surveys/results/_figures.html"
+_FIGURES_TEMPLATES = (
+    FIGURES_TEMPLATE,
+    "surveys/results/_base_note.html",
+    "surveys/results/_change.html",
+)
+
+
+@functools.cache
+def _figures_code_version() -> str:
+    """A hash of what turns figures into the section's HTML besides the
+    figures: the templates, this module (display properties), the chart
+    module and Django."""
+    import django
+
+    sources = [get_template(name).template.source for name in _FIGURES_TEMPLATES]
+    sources += [inspect.getsource(inspect.getmodule(draw_charts)), _charts_version()]
+    sources.append(django.get_version())
+    return hashlib.sha256("\n".join(sources).encode()).hexdigest()[:16]
+
+
+def _figures_key(result: WaveResults, context: dict) -> str:
+    """Everything the figures section shows, hashed: the section stored
+    under this key is the one these figures render to."""
+    items = [
+        (
+            i.question.pk, i.code, i.question.type, i.question.text(),
+            i.question.get_type_display(), i.n, i.figure, i.value, i.interval,
+            i.mean, i.share, i.nps, i.bars, i.comparison, i.groups, i.group_test,
+            i.group_adjusted_p, i.group_significant, i.driver, i.texts,
+            i.share_label, i.suppressed, i.indicative,
+        )
+        for i in result.questions
+    ]  # fmt: skip
+    spec = repr(
+        (
+            _figures_code_version(),
+            translation.get_language(),
+            sorted(context.items()),
+            result.wave.pk,
+            result.previous.name if result.previous else None,
+            result.overall.code if result.overall else None,
+            [d.code for d in result.drivers],
+            items,
+        )
+    )
+    return "html-" + hashlib.sha256(spec.encode()).hexdigest()[:59]
+
+
+def figures_html(result: WaveResults, **context) -> str:
+    """The questions and key drivers of the results page as HTML. For a
+    closed wave with stored aggregates it is rendered once per content
+    (figures, language, ``context`` — the permission flags) and stored with
+    the wave's charts, since rendering it (twenty questions, their groups
+    and charts) costs more than computing the figures; charts are drawn
+    (or read) only when the section is rendered."""
+    key = _figures_key(result, context) if result.stored else None
+    if key is not None:
+        stored = (
+            WaveChart.objects.filter(wave=result.wave, key=key)
+            .values_list("svg", flat=True)
+            .first()
+        )
+        if stored is not None:
+            return mark_safe(stored)
+    draw_charts(result)
+    html = render_to_string(
+        FIGURES_TEMPLATE,
+        {
+            "wave": result.wave,
+            "result": result,
+            "suppress_below": SUPPRESS_BELOW,
+            "indicative_below": INDICATIVE_BELOW,
+            **context,
+        },
+    )
+    if key is not None:
+        WaveChart.objects.bulk_create(
+            [WaveChart(wave=result.wave, key=key, svg=html)], ignore_conflicts=True
+        )
+    return mark_safe(html)
 
 
 def _segments(item: QuestionResult, per_group: dict, names: dict) -> None:
@@ -622,7 +819,7 @@ def _segments(item: QuestionResult, per_group: dict, names: dict) -> None:
         n = sum(counter.values())
         value = None
         if n >= SUPPRESS_BELOW and question.type != Question.Type.SINGLE:
-            value = _headline(question, counter, n).get("value")
+            value = _headline_value(question, counter, n)
         item.groups.append(
             GroupCell(
                 figure=item.figure,
@@ -707,6 +904,7 @@ def response_exclude(*, response: Response, reason: str, by) -> Response:
         locked.save(
             update_fields=["excluded", "exclusion_reason", "excluded_by", "excluded_at"]
         )
+        aggregates.invalidate([locked.wave_id])
     return locked
 
 
@@ -726,4 +924,5 @@ def response_include(*, response: Response, by) -> Response:
         locked.save(
             update_fields=["excluded", "exclusion_reason", "excluded_by", "excluded_at"]
         )
+        aggregates.invalidate([locked.wave_id])
     return locked

@@ -7,8 +7,9 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Satisfaction surveys")
 
     def ready(self) -> None:
-        from surveys import personal_data
+        from surveys import aggregates, personal_data
         from surveys.measures import register_all
 
         register_all()
         personal_data.register_sources()
+        aggregates.connect_signals()

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from qms import personal_data
 from qms.personal_data import Record, Source, scrub
 
+from . import aggregates
 from .models import Answer, FollowUp, Participant, Response
 
 KEY = "surveys.participant"
@@ -146,7 +147,9 @@ def _anonymise(participants, customer=None) -> int:
     """Anonymise ``participants`` (each with the names of its own customer,
     or of ``customer`` when given); a few queries per participant."""
     count = 0
+    waves: set[int] = set()
     for participant in participants.select_related("customer"):
+        waves.add(participant.wave_id)
         known = _known(customer or participant.customer, participant)
         for answer in Answer.objects.filter(response__participant=participant).exclude(
             text=""
@@ -166,6 +169,8 @@ def _anonymise(participants, customer=None) -> int:
             email="", customer=None, draft={}
         )
         count += 1
+    # Scrubbed texts can change the stored figures (non-empty texts).
+    aggregates.invalidate(waves)
     return count
 
 

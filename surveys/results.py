@@ -160,24 +160,20 @@ class GroupCounts:
     dispositions: Counter = field(default_factory=Counter)
 
 
-def group_counts(wave: Wave) -> list[GroupCounts]:
-    """The wave's target groups with participant dispositions and counted
-    (and excluded) responses: three queries. Responses without a group come
-    last as an unnamed row when there are any."""
-    groups = {
-        g.pk: GroupCounts(g.pk, g.name, g.population)
-        for g in wave.groups.order_by("name")
-    }
+def group_rows(
+    wave: Wave,
+) -> tuple[dict[int | None, Counter], dict[int | None, tuple[int, int]]]:
+    """The participants per disposition and the (counted, excluded) responses
+    per target group of ``wave``: two GROUP BY queries."""
+    dispositions: dict[int | None, Counter] = defaultdict(Counter)
     for row in (
         Participant.objects.filter(wave=wave)
         .values("group_id", "disposition")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        group = groups.get(row["group_id"])
-        if group is None:
-            group = groups.setdefault(None, GroupCounts(None, "", None))
-        group.dispositions[row["disposition"]] += row["n"]
+        dispositions[row["group_id"]][row["disposition"]] += row["n"]
+    responses: dict[int | None, tuple[int, int]] = {}
     for row in (
         Response.objects.filter(wave=wave)
         .values("group_id")
@@ -187,12 +183,44 @@ def group_counts(wave: Wave) -> list[GroupCounts]:
         )
         .order_by()
     ):
-        group = groups.get(row["group_id"])
+        responses[row["group_id"]] = (row["counted"], row["excluded"])
+    return dict(dispositions), responses
+
+
+def assemble_group_counts(
+    wave: Wave,
+    dispositions: dict[int | None, Counter],
+    responses: dict[int | None, tuple[int, int]],
+) -> list[GroupCounts]:
+    """The wave's target groups (one query) with the figures of
+    :func:`group_rows`; participants or responses of no (or another wave's)
+    group come last as an unnamed row."""
+    groups = {
+        g.pk: GroupCounts(g.pk, g.name, g.population)
+        for g in wave.groups.order_by("name")
+    }
+
+    def row(group_id: int | None) -> GroupCounts:
+        group = groups.get(group_id)
         if group is None:
             group = groups.setdefault(None, GroupCounts(None, "", None))
-        group.responses += row["counted"]
-        group.excluded += row["excluded"]
+        return group
+
+    for group_id in sorted(dispositions, key=lambda g: (g is not None, g or 0)):
+        row(group_id).dispositions.update(dispositions[group_id])
+    for group_id in sorted(responses, key=lambda g: (g is not None, g or 0)):
+        counted, excluded = responses[group_id]
+        group = row(group_id)
+        group.responses += counted
+        group.excluded += excluded
     return list(groups.values())
+
+
+def group_counts(wave: Wave) -> list[GroupCounts]:
+    """The wave's target groups with participant dispositions and counted
+    (and excluded) responses: three queries. Responses without a group come
+    last as an unnamed row when there are any."""
+    return assemble_group_counts(wave, *group_rows(wave))
 
 
 @dataclass(frozen=True)

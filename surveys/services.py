@@ -30,6 +30,7 @@ from qms import statistics
 from qms.imports import ImportResult, read_table
 from qms.models import Customer, Segment
 
+from . import aggregates
 from .followups import create_follow_ups
 from .models import (
     LANGUAGES,
@@ -426,6 +427,10 @@ def wave_transition(*, wave: Wave, to: str, by, comment: str = "") -> Wave:
         WaveTransition.objects.create(
             wave=wave, from_status=current, to_status=to, by=by, comment=comment
         )
+        if S.CLOSED in (current, to):
+            # Figures stored while it was closed, or (a response submitted
+            # just before the close) never to be trusted once it is.
+            aggregates.invalidate([wave.pk])
     return wave
 
 
@@ -601,8 +606,11 @@ def participant_bounced(*, participant: Participant) -> Participant:
     """Staff record that the invitation could not be delivered."""
     if participant.disposition in (D.COMPLETE,):
         return participant
-    participant.disposition = D.BOUNCED
-    participant.save(update_fields=["disposition"])
+    with transaction.atomic():
+        participant.disposition = D.BOUNCED
+        participant.save(update_fields=["disposition"])
+        # Response rates of a closed wave are stored with its aggregates.
+        aggregates.invalidate([participant.wave_id])
     return participant
 
 
@@ -638,11 +646,14 @@ def bounces_import(*, wave: Wave, text: str) -> BounceResult:
             result.errors.append((number, "email", str(ERR_BOUNCE_UNKNOWN)))
     if result.errors:
         return result
-    result.marked = (
-        wave.participants.filter(pk__in=found)
-        .exclude(disposition=D.COMPLETE)
-        .update(disposition=D.BOUNCED)
-    )
+    with transaction.atomic():
+        result.marked = (
+            wave.participants.filter(pk__in=found)
+            .exclude(disposition=D.COMPLETE)
+            .update(disposition=D.BOUNCED)
+        )
+        if result.marked:
+            aggregates.invalidate([wave.pk])
     return result
 
 
@@ -654,6 +665,7 @@ def participant_opt_out(*, participant: Participant) -> Participant:
             participant.disposition = D.OPTED_OUT
             participant.draft = {}
             participant.save(update_fields=["disposition", "draft"])
+            aggregates.invalidate([participant.wave_id])
         if participant.customer_id:
             Customer.objects.filter(pk=participant.customer_id).update(
                 consent_surveys=False, consent_updated_at=timezone.now()

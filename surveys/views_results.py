@@ -58,13 +58,19 @@ def _actions(result: analysis.WaveResults) -> list[dict]:
 @require_perm(*RESULTS_PERMS)
 def wave_results(request: HttpRequest, pk: int) -> HttpResponse:
     wave = _wave(pk)
-    result = analysis.wave_results(wave)
+    result = analysis.wave_results(wave, with_charts=False)
+    figures = analysis.figures_html(
+        result,
+        can_propose=request.user.has_perm("improvements.add_proposal"),
+        can_plan=request.user.has_perm("improvements.add_plan"),
+    )
     return render(
         request,
         "surveys/results/wave_results.html",
         {
             "wave": wave,
             "result": result,
+            "figures": figures,
             "actions": _actions(result),
             "can_clean": request.user.has_perm("surveys.change_response"),
             "suppress_below": analysis.SUPPRESS_BELOW,

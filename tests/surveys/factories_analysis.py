@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 
 from django.utils import timezone
 
+from surveys import aggregates
 from surveys.models import (
     Answer,
     Option,
@@ -160,6 +161,9 @@ def add_responses(
                     )
                 )
     Answer.objects.bulk_create(answers, batch_size=2000)
+    # Written past the services (which take responses only in fieldwork):
+    # what is stored for the wave no longer holds.
+    aggregates.invalidate([wave.pk])
     return responses
 
 
@@ -169,6 +173,7 @@ def add_participants(wave: Wave, group: TargetGroup, **dispositions: int) -> Non
         for disposition, count in dispositions.items()
         for _ in range(count)
     )
+    aggregates.invalidate([wave.pk])
 
 
 EVEN_CES = dict.fromkeys(range(1, 8), 1)

@@ -81,16 +81,23 @@ def test_results_page_query_count_does_not_grow_with_answers(
     client = client_for(quality_manager)
     add_responses(old, random_rows(10, groups=list(old_groups.values())))
     add_responses(new, random_rows(10, seed=2, groups=list(new_groups.values())))
-    # session, user, permissions (2), wave, previous wave, questions +
-    # options, value counts, question sums, groups, dispositions, response
-    # counts, driver sums, previous questions, plans, proposals, and the
-    # template's proposal card.
-    with django_assert_max_num_queries(22) as small:
+    # First view of the closed waves: their aggregates are computed and
+    # stored (a few queries per wave), the charts drawn and stored.
+    with django_assert_max_num_queries(50) as cold:
+        assert client.get(results_url(new)).status_code == 200
+    # Second view: session, user, permissions (2), wave, previous wave,
+    # questions + options, the stored aggregates of both waves, groups, the
+    # stored charts, previous questions, plans, proposals, and the template's
+    # proposal card.
+    with django_assert_max_num_queries(len(cold.captured_queries) - 8) as warm:
         assert client.get(results_url(new)).status_code == 200
     add_responses(old, random_rows(400, seed=3, groups=list(old_groups.values())))
     add_responses(new, random_rows(400, seed=4, groups=list(new_groups.values())))
-    with django_assert_max_num_queries(len(small.captured_queries)):
+    with django_assert_max_num_queries(len(cold.captured_queries)):
         assert client.get(results_url(new)).status_code == 200
+    with django_assert_max_num_queries(len(warm.captured_queries)):
+        assert client.get(results_url(new)).status_code == 200
+    assert len(warm.captured_queries) <= 17
 
 
 def test_results_export_has_one_row_per_question(client_for, quality_manager, survey):
