@@ -221,6 +221,13 @@ class MessageForm(_Crispy, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._helper()
+        # Offered from the cached list (qms.options); a submitted channel is
+        # still looked up in the queryset.
+        channel = self.fields["channel"]
+        channel.widget.choices = [
+            ("", channel.empty_label),
+            *options.choices("active_channels"),
+        ]
 
 
 class PauseForm(_Crispy, forms.Form):

@@ -114,6 +114,14 @@ def _checkbox(field: BoundField, widget: forms.CheckboxInput, attrs: dict) -> st
     )
 
 
+def _textarea(field: BoundField, widget: forms.Textarea, attrs: dict) -> str:
+    value = widget.format_value(field.value())
+    return (
+        f'<textarea name="{esc(field.html_name)}"{_attrs(attrs)}>\n'
+        f"{esc(value) if value else ''}</textarea>"
+    )
+
+
 def _label(field: BoundField, css: str) -> str:
     required = field.field.required
     star = '<span class="asteriskField">*</span>' if required else ""
@@ -126,15 +134,15 @@ def _label(field: BoundField, css: str) -> str:
     )
 
 
-def _help_and_errors(field: BoundField) -> str:
+def _help_and_errors(field: BoundField, error_tag: str) -> str:
     out = []
     errors = field.errors
     if errors:
         out.append(f'<div id="{esc(errors.field_id)}_error" class="invalid-feedback">')
         for number, error in enumerate(errors, start=1):
             out.append(
-                f'<p id="error_{number}_{esc(field.auto_id)}">'
-                f"<strong>{esc(error)}</strong></p>"
+                f'<{error_tag} id="error_{number}_{esc(field.auto_id)}">'
+                f"<strong>{esc(error)}</strong></{error_tag}>"
             )
         out.append("</div>")
     if field.help_text:
@@ -143,11 +151,27 @@ def _help_and_errors(field: BoundField) -> str:
     return "".join(out)
 
 
+def _error_tag(helper) -> str | None:
+    """How the form's crispy helper shows errors: "p" (a block, also without
+    a helper), "span" (inline, the helper's default); None when the helper
+    asks for something not written here."""
+    if helper is None:
+        return "p"
+    if helper.help_text_inline or not helper.form_show_labels:
+        return None
+    if not helper.form_show_errors or helper.label_class or helper.field_class:
+        return None
+    if helper.field_template or "form-horizontal" in (helper.form_class or ""):
+        return None
+    return "span" if helper.error_text_inline else "p"
+
+
 def bootstrap_field(field: BoundField) -> SafeString:
-    """``field`` as ``{{ field|as_crispy_field }}`` renders it for a form
-    without a crispy helper (labels and errors shown, errors as a block)."""
+    """``field`` as ``{{ field|as_crispy_field }}`` renders it (labels and
+    errors shown; errors as the form's crispy helper says)."""
     widget = field.field.widget
-    if getattr(field.form, "helper", None) is not None or field.use_fieldset:
+    error_tag = _error_tag(getattr(field.form, "helper", None))
+    if error_tag is None or field.use_fieldset:
         return _crispy(field)
     if field.is_hidden:
         return mark_safe(str(field))
@@ -165,7 +189,7 @@ def bootstrap_field(field: BoundField) -> SafeString:
             f'<label for="{esc(field.id_for_label)}" class="form-check-label'
             f'{" requiredField" if required else ""}">'
             f"{esc(field.label)}{star}</label>"
-            f"{_help_and_errors(field)}</div></div>"
+            f"{_help_and_errors(field, error_tag)}</div></div>"
         )
     if isinstance(widget, forms.Select) and not isinstance(
         widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)
@@ -175,6 +199,9 @@ def bootstrap_field(field: BoundField) -> SafeString:
     elif isinstance(widget, _INPUTS):
         attrs = _widget_attrs(field, widget, _css(widget, "form-control" + invalid))
         control = _input(field, widget, attrs)
+    elif isinstance(widget, forms.Textarea):
+        attrs = _widget_attrs(field, widget, _css(widget, "form-control" + invalid))
+        control = _textarea(field, widget, attrs)
     else:
         control = None
     if control is None:
@@ -182,8 +209,30 @@ def bootstrap_field(field: BoundField) -> SafeString:
     label = _label(field, "form-label") if field.label else ""
     return mark_safe(
         f'<div id="div_{esc(field.auto_id)}" class="mb-3{wrapper_css}">'
-        f"{label}{control}{_help_and_errors(field)}</div>"
+        f"{label}{control}{_help_and_errors(field, error_tag)}</div>"
     )
+
+
+def bootstrap_form(form: forms.BaseForm) -> SafeString:
+    """``{% crispy form %}`` for a form whose helper only turns off the form
+    tag and the CSRF input (no layout, no buttons): its fields one after the
+    other. Anything else, and a form with errors of its own, goes to crispy."""
+    helper = getattr(form, "helper", None)
+    plain = (
+        helper is not None
+        and not helper.form_tag
+        and helper.disable_csrf
+        and helper.layout is None
+        and not helper.inputs
+        and not (helper.include_media and str(form.media))
+        and _error_tag(helper) is not None
+        and not (form.is_bound and form.non_field_errors())
+    )
+    if not plain:
+        from crispy_forms.utils import render_crispy_form
+
+        return mark_safe(render_crispy_form(form, helper))
+    return mark_safe("".join(bootstrap_field(field) for field in form))
 
 
 def _crispy(field: BoundField) -> SafeString:

@@ -89,6 +89,12 @@ def _channels() -> Choices:
     return [(str(c.pk), str(c)) for c in Channel.objects.all()]
 
 
+def _active_channels() -> Choices:
+    from qms.models import Channel
+
+    return [(str(c.pk), str(c)) for c in Channel.objects.filter(is_active=True)]
+
+
 def _org_units() -> Choices:
     from qms.models import OrgUnit
 
@@ -114,5 +120,6 @@ def register_core() -> None:
     from qms.models import Channel, OrgUnit
 
     register("channels", _channels, Channel)
+    register("active_channels", _active_channels, Channel)
     register("org_units", _org_units, OrgUnit)
     register("staff", _staff, get_user_model())

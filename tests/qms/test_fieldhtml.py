@@ -102,3 +102,29 @@ def test_queue_filter_fields_match_crispy(query, quality_manager):
         assert canonical(bootstrap_field(field)) == canonical(as_crispy_field(field)), (
             field.name
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bound", [False, True])
+def test_case_page_forms_match_crispy(bound):
+    from crispy_forms.utils import render_crispy_form
+
+    from complaints import forms as case_forms
+    from qms.fieldhtml import bootstrap_form
+
+    data = {"outcome": "zz", "remedy_cost": "-1", "new_due": "x", "body": "?"}
+    for form_class, prefix in [
+        (case_forms.DecisionForm, None),
+        (case_forms.PauseForm, "pause"),
+        (case_forms.DelayForm, "delay"),
+        (case_forms.ReferenceForm, None),
+        (case_forms.DisputeForm, None),
+        (case_forms.MessageForm, None),
+        (case_forms.DisputeOutcomeForm, None),
+        (case_forms.CommentForm, None),
+    ]:
+        form = form_class(data if bound else None, prefix=prefix)
+        if bound:
+            form.is_valid()
+        ours = canonical(bootstrap_form(form))
+        assert ours == canonical(render_crispy_form(form, form.helper)), form_class
