@@ -12,3 +12,16 @@ class ComplaintsConfig(AppConfig):
 
         register_all()
         personal_data.register_sources()
+        register_options()
+
+
+def register_options() -> None:
+    """The work queue's category list, cached (see qms.options)."""
+    from complaints.models import Category
+    from qms import options
+
+    def categories() -> options.Choices:
+        rows = Category.objects.select_related("parent")
+        return [(str(c.pk), str(c)) for c in rows]
+
+    options.register("complaints.categories", categories, Category)

@@ -10,10 +10,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qms import options
 from qms.models import Channel, Customer, OrgUnit
 
-from .forms import person_label
 from .models import Case, Category
+
+# The option lists of the model choice filters, cached (qms.options): the
+# filter offers them on every queue page; the chosen value is still checked
+# against the field's queryset.
+CACHED_OPTIONS = {
+    "channel": "channels",
+    "category": "complaints.categories",
+    "org_unit": "org_units",
+    "handler": "staff",
+}
 
 SORTS = {
     "newest": ("-received_at", "-id"),
@@ -50,7 +60,9 @@ class CaseFilter(django_filters.FilterSet):
     )
     handler = django_filters.ModelChoiceFilter(
         label=_("Handler"),
-        queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
+        queryset=get_user_model()
+        .objects.filter(is_active=True)
+        .order_by("first_name", "last_name"),
         empty_label=_("Anyone"),
     )
     due = django_filters.ChoiceFilter(
@@ -99,7 +111,12 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.form.fields["handler"].label_from_instance = person_label
+        for name, option_list in CACHED_OPTIONS.items():
+            field = self.form.fields[name]
+            field.widget.choices = [
+                ("", field.empty_label),
+                *options.choices(option_list),
+            ]
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qms import options
 from qms.concurrency import ConcurrentEditMixin
 from qms.models import Channel, Customer, OrgUnit, Service
 
@@ -24,9 +25,7 @@ class _Crispy:
         self.helper.disable_csrf = True
 
 
-def person_label(user) -> str:
-    """People appear by name in choices, not by login."""
-    return user.get_full_name() or user.get_username()
+person_label = options.person_label
 
 
 def _staff_users():
@@ -222,6 +221,13 @@ class MessageForm(_Crispy, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._helper()
+        # Offered from the cached list (qms.options); a submitted channel is
+        # still looked up in the queryset.
+        channel = self.fields["channel"]
+        channel.widget.choices = [
+            ("", channel.empty_label),
+            *options.choices("active_channels"),
+        ]
 
 
 class PauseForm(_Crispy, forms.Form):
@@ -313,6 +319,10 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["handler"].label_from_instance = person_label
+        handler = self.fields["handler"]
+        handler.label_from_instance = person_label
+        # Offered from the cached list (qms.options); a submitted handler is
+        # still looked up in the queryset.
+        handler.widget.choices = [("", handler.empty_label), *options.choices("staff")]
         if queryset is not None:
             self.fields["cases"].queryset = queryset

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.contrib import messages
@@ -165,10 +166,13 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = form.save(commit=False)
+        customer = data.get("customer")
+        new_customer = customer is None and bool(data.get("new_customer_name"))
         try:
-            with transaction.atomic():
-                customer = data.get("customer")
-                if customer is None and data.get("new_customer_name"):
+            # One transaction for a new customer and their case; without one,
+            # case_register's own transaction is enough (no extra savepoint).
+            with transaction.atomic() if new_customer else nullcontext():
+                if new_customer:
                     customer = customer_save(
                         customer=Customer(
                             name=data["new_customer_name"],

@@ -101,7 +101,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # Refuses a locked-out username/address pair before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with the permission check in one query (qms/backends.py).
+    "qms.backends.PermissionBackend",
 ]
 # Benchmark runs only (python -m bench): an X-QMS-Queries header with the
 # request's SQL query count, sessions and authentication included.

@@ -892,9 +892,13 @@ def response_submit(
                 participant.draft_started_at = None
                 fields.append("draft_started_at")
             participant.save(update_fields=fields)
-        Questionnaire.objects.filter(pk=wave.questionnaire_id, locked=False).update(
-            locked=True
-        )
+        # A questionnaire is never unlocked: when the one already loaded with
+        # the wave (the answer page's select_related) is locked, skip the UPDATE.
+        loaded = wave.questionnaire if Wave.questionnaire.is_cached(wave) else None
+        if loaded is None or not loaded.locked:
+            Questionnaire.objects.filter(pk=wave.questionnaire_id, locked=False).update(
+                locked=True
+            )
         # Close the loop: a low score from a known respondent opens a task.
         create_follow_ups(response)
     return response

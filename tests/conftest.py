@@ -7,6 +7,16 @@ from qms import roles
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached option lists (qms.options)
+    or rate-limit counters filled by an earlier test may hold rows that its
+    rolled-back transaction took away."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def quality_manager(db):
     return UserFactory(username="qm", roles=[roles.QUALITY_MANAGER])

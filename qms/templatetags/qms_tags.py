@@ -6,6 +6,8 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from qms.fieldhtml import bootstrap_field, bootstrap_form
+
 register = template.Library()
 
 HISTORY_LIMIT = 50
@@ -159,3 +161,17 @@ def measure_label(key: str) -> str:
         return measures.get(key).label
     except KeyError:
         return key
+
+
+@register.filter
+def as_field(field):
+    """``{{ form.field|as_field }}``: the field as ``|as_crispy_field`` renders
+    it, written without crispy's template stack (see qms.fieldhtml)."""
+    return bootstrap_field(field)
+
+
+@register.filter
+def as_form(form):
+    """``{{ form|as_form }}``: the form as ``{% crispy form %}`` renders it
+    for a helper without layout, form tag or CSRF input (qms.fieldhtml)."""
+    return bootstrap_form(form)

@@ -121,13 +121,55 @@ def test_queue_query_count_does_not_grow(
     for n in range(40):
         register_case(org_unit=unit, subject=f"Case {n}", customer=CustomerFactory())
     client = client_for(staff)
+    url = reverse("complaints:case-list")
+    client.get(url)  # fills the cached option lists (qms.options)
     # session, user, permissions (2), membership unit, units tree, count, rows,
-    # filter choice lists (channel, category, unit, handler), process description
-    # (document, effective version, open version), savepoints.
-    with django_assert_max_num_queries(22):
-        response = client.get(reverse("complaints:case-list"), {"page": 2})
+    # process description (document, effective version, open version); the
+    # filter's and the assignment's option lists come from the cache.
+    with django_assert_max_num_queries(11):
+        response = client.get(url, {"page": 2})
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 15
+
+
+def test_queue_filter_offers_a_new_category_on_the_next_page(client_for, staff, unit):
+    client = client_for(staff)
+    url = reverse("complaints:case-list")
+    assert "Leaking pipes" not in client.get(url).content.decode()
+    category = Category.objects.create(code="leaks", name="Leaking pipes")
+    html = client.get(url).content.decode()
+    assert f'<option value="{category.pk}">Leaking pipes</option>' in html
+    category.name = "Burst pipes"
+    category.save()
+    html = client.get(url, {"category": category.pk}).content.decode()
+    assert f'<option value="{category.pk}" selected>Burst pipes</option>' in html
+
+
+def test_case_page_query_count(client_for, staff, unit, django_assert_max_num_queries):
+    case = register_case(org_unit=unit, subject="Bill doubled")
+    Message.objects.create(case=case, direction="note", body="Checked the meter")
+    client = client_for(staff)
+    client.get(case.get_absolute_url())  # fills the cached option lists
+    # session, user, permissions, units (2), case, transitions, messages and
+    # their attachments, other attachments, root-cause analyses, promise tags
+    # and promises (3), improvement plans (2), related cases, disputes, history.
+    with django_assert_max_num_queries(18):
+        response = client.get(case.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_staff_intake_query_count(
+    client_for, staff, unit, django_assert_max_num_queries
+):
+    client = client_for(staff)
+    # session, user, permissions, the form's lookups and model validation,
+    # numbering (lock, update), deadline rule, closure days, the service's
+    # validation (foreign keys, unique reference, check constraints with their
+    # savepoints), insert, history row, first transition.
+    with django_assert_max_num_queries(33):
+        response = _post_case(client, org_unit=unit.pk, subject="Counted")
+    assert response.status_code == 302
+    assert Case.objects.filter(subject="Counted").count() == 1
 
 
 def test_export_csv_and_xlsx_follow_the_filters(client_for, staff, unit):
