@@ -404,6 +404,14 @@ class Case(models.Model):
                 fields=["handler", "status", "response_due_at"],
                 name="case_handler_due_idx",
             ),
+            # Recurring problems (cases per category and day): an index-only
+            # scan of the period, with the monitoring filters' columns.
+            models.Index(
+                fields=["received_at"],
+                include=["kind", "category", "channel", "org_unit"],
+                condition=Q(category__isnull=False),
+                name="case_recurring_idx",
+            ),
             # Monitoring figures of the current month (and the refresh of a
             # stale summarised month) read cases by the moment of each fact.
             *(
