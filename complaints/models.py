@@ -49,6 +49,38 @@ class Category(models.Model):
 
 
 class CaseQuerySet(models.QuerySet):
+    # Writes that go around Case.save keep the monthly summaries of the
+    # monitoring figures right too (complaints.summaries).
+
+    def update(self, **kwargs) -> int:
+        rows = super().update(**kwargs)
+        from .summaries import fields_touch_summaries, invalidate_all
+
+        if rows and fields_touch_summaries(kwargs):
+            invalidate_all()
+        return rows
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = super().bulk_create(objs, *args, **kwargs)
+        from .summaries import cases_bulk_created
+
+        cases_bulk_created(objs)
+        return objs
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs) -> int:
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        from .summaries import fields_touch_summaries, invalidate_all
+
+        if rows and fields_touch_summaries(fields):
+            invalidate_all()
+        return rows
+
+    bulk_update.alters_data = True
+
     def open(self) -> CaseQuerySet:
         return self.exclude(status=Case.Status.CLOSED)
 

@@ -154,6 +154,31 @@ def invalidate_all() -> None:
     CaseSummaryMonth.objects.filter(dirty=False).update(dirty=True)
 
 
+def fields_touch_summaries(names) -> bool:
+    """Whether writing the fields ``names`` (``channel`` or ``channel_id``)
+    may change a summarised fact."""
+    tracked = {name.removesuffix("_id") for name in TRACKED}
+    return any(name.removesuffix("_id") in tracked for name in names)
+
+
+def cases_bulk_created(cases) -> None:
+    """After ``Case.objects.bulk_create``: mark the months of the new cases'
+    moments (and their origins') stale; no query for current-month cases."""
+    cutoff = local_midnight(current_month())
+    months: set[datetime.date] = set()
+    origins: set[int] = set()
+    for case in cases:
+        months |= _past_months(vars(case), cutoff)
+        if case.origin_id:
+            origins.add(case.origin_id)
+    if origins:
+        moments = Case.objects.filter(pk__in=origins).values_list(
+            "received_at", flat=True
+        )
+        months |= {month_of(m) for m in moments if m < cutoff}
+    mark_dirty(months)
+
+
 def _past_months(values: dict, cutoff: datetime.datetime) -> set[datetime.date]:
     return {
         month_of(values[name])

@@ -401,3 +401,35 @@ def test_rebuild_recomputes_every_month(world):
     Case.objects.filter(kind=K.CLAIM).update(kind=K.COMPLAINT)  # behind its back
     summaries.rebuild()
     assert_all_equal(world)
+
+
+def test_bulk_writes_keep_the_summaries_right(world):
+    assert_all_equal(world)
+    channel, unit = world["channels"][0], world["units"][1]
+    received = datetime.datetime(2026, 1, 14, 10, tzinfo=TALLINN)
+    Case.objects.bulk_create(
+        [
+            Case(
+                reference=f"K-B-{number}",
+                kind=K.CLAIM,
+                channel=channel,
+                org_unit=unit,
+                description="x",
+                received_at=received,
+                acknowledge_due_at=received + datetime.timedelta(days=1),
+                acknowledged_at=received + datetime.timedelta(days=2),
+            )
+            for number in range(5)
+        ]
+    )
+    assert_all_equal(world)
+    Case.objects.filter(kind=K.CLAIM).update(channel=world["channels"][1])
+    assert_all_equal(world)
+    cases = list(Case.objects.filter(kind=K.COMPLAINT)[:5])
+    for case in cases:
+        case.category = world["categories"][2]
+    Case.objects.bulk_update(cases, ["category"])
+    assert_all_equal(world)
+    # Fields no figure depends on leave the summaries up to date.
+    Case.objects.update(subject="changed")
+    assert not CaseSummaryMonth.objects.filter(dirty=True).exists()
