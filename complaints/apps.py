@@ -7,11 +7,12 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints and disputes")
 
     def ready(self) -> None:
-        from complaints import personal_data
+        from complaints import personal_data, summaries
         from complaints.measures import register_all
 
         register_all()
         personal_data.register_sources()
+        summaries.connect_signals()
         register_options()
 
 

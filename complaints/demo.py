@@ -30,7 +30,7 @@ from simple_history.utils import bulk_create_with_history
 from qms.calendar import WorkingCalendar, get_calendar
 from qms.models import Channel, Customer
 
-from . import deadlines, services
+from . import deadlines, services, summaries
 from .models import Case, CaseSequence, Category, DeadlineRule, Message, Transition
 
 SEED = 2026
@@ -712,4 +712,6 @@ def _save(drafts: list[_Draft]) -> int:
             messages.append(message)
     Transition.objects.bulk_create(transitions, batch_size=1000)
     Message.objects.bulk_create(messages, batch_size=1000)
+    # bulk_create goes around Case.save: the summarised months are stale.
+    summaries.invalidate_all()
     return len(drafts)

@@ -49,6 +49,38 @@ class Category(models.Model):
 
 
 class CaseQuerySet(models.QuerySet):
+    # Writes that go around Case.save keep the monthly summaries of the
+    # monitoring figures right too (complaints.summaries).
+
+    def update(self, **kwargs) -> int:
+        rows = super().update(**kwargs)
+        from .summaries import fields_touch_summaries, invalidate_all
+
+        if rows and fields_touch_summaries(kwargs):
+            invalidate_all()
+        return rows
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = super().bulk_create(objs, *args, **kwargs)
+        from .summaries import cases_bulk_created
+
+        cases_bulk_created(objs)
+        return objs
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs) -> int:
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        from .summaries import fields_touch_summaries, invalidate_all
+
+        if rows and fields_touch_summaries(fields):
+            invalidate_all()
+        return rows
+
+    bulk_update.alters_data = True
+
     def open(self) -> CaseQuerySet:
         return self.exclude(status=Case.Status.CLOSED)
 
@@ -404,13 +436,56 @@ class Case(models.Model):
                 fields=["handler", "status", "response_due_at"],
                 name="case_handler_due_idx",
             ),
+            # Recurring problems (cases per category and day): an index-only
+            # scan of the period, with the monitoring filters' columns.
+            models.Index(
+                fields=["received_at"],
+                include=["kind", "category", "channel", "org_unit"],
+                condition=Q(category__isnull=False),
+                name="case_recurring_idx",
+            ),
+            # Monitoring figures of the current month (and the refresh of a
+            # stale summarised month) read cases by the moment of each fact.
+            *(
+                models.Index(
+                    fields=[moment],
+                    condition=Q(**{f"{moment}__isnull": False}),
+                    name=f"case_{moment.removesuffix('_at')}_idx",
+                )
+                for moment in (
+                    "acknowledged_at",
+                    "acknowledge_due_at",
+                    "communicated_at",
+                    "decided_at",
+                    "closed_at",
+                )
+            ),
         ]
 
     def __str__(self) -> str:
         return self.reference
 
+    def save(self, *args, **kwargs) -> None:
+        """Save, and mark the complete months whose summarised figures this
+        save changes as stale (none, and no query, for a current-month case)."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        from .summaries import case_saved
+
+        case_saved(self, adding=adding)
+
     def get_absolute_url(self) -> str:
         return reverse("complaints:case-detail", args=[self.reference])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the loaded facts the monthly summaries depend on, so a save
+        knows which summarised months it changes without another query."""
+        case = super().from_db(db, field_names, values)
+        from .summaries import remember_loaded
+
+        remember_loaded(case)
+        return case
 
     @property
     def is_feedback(self) -> bool:
@@ -907,3 +982,81 @@ class IshikawaCause(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# --------------------------------------------------------------------------
+# Monthly summaries of the monitoring figures (complaints.summaries)
+# --------------------------------------------------------------------------
+
+
+class CaseSummaryMonth(models.Model):
+    """Whether a complete month's rows in :class:`CaseMonthSummary` and
+    :class:`CaseMonthTally` are up to date: served only when present and not
+    ``dirty``; a change to a case of that month sets ``dirty``."""
+
+    month = models.DateField(primary_key=True)
+    dirty = models.BooleanField(default=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}{' (stale)' if self.dirty else ''}"
+
+
+class _MonthDims(models.Model):
+    """A local calendar month and the dimensions the figures filter by."""
+
+    month = models.DateField()
+    kind = models.CharField(max_length=20, choices=Case.Kind.choices)
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class CaseMonthSummary(_MonthDims):
+    """The additive facts of :class:`complaints.monitoring.PeriodRow` per month
+    and dimension, each in the month of its own moment (see the module
+    docstring of :mod:`complaints.monitoring`): received when received, on-time
+    counts when settled, decisions when decided, closures when closed."""
+
+    received = models.PositiveIntegerField(default=0)
+    disputable = models.PositiveIntegerField(default=0)
+    disputed = models.PositiveIntegerField(default=0)
+    ack_on_time = models.PositiveIntegerField(default=0)
+    ack_total = models.PositiveIntegerField(default=0)
+    answer_on_time = models.PositiveIntegerField(default=0)
+    answer_total = models.PositiveIntegerField(default=0)
+    decided = models.PositiveIntegerField(default=0)
+    upheld = models.PositiveIntegerField(default=0)
+    cost_n = models.PositiveIntegerField(default=0)
+    cost_sum = models.DecimalField(max_digits=24, decimal_places=2, default=0)
+    cost_sum2 = models.DecimalField(max_digits=36, decimal_places=4, default=0)
+    closed = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="case_month_summary_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.kind}: {self.received} received"
+
+
+class CaseMonthTally(_MonthDims):
+    """Counts per value per month and dimension: the working days to
+    acknowledge and to close (``fact`` "ack_days" / "close_days", in the month
+    of the event) and disputes by outcome ("dispute_outcome", in the month
+    received)."""
+
+    fact = models.CharField(max_length=20)
+    value = models.CharField(max_length=20, blank=True)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "fact"], name="case_month_tally_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.fact} {self.value}: {self.n}"

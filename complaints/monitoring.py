@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Case as Switch
@@ -120,6 +120,12 @@ def monitoring_scope(user) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=Case.objects.filter(scope).values("pk"))
 
 
+def sees_every_case(user) -> bool:
+    """Whether :func:`monitoring_scope` is every case for ``user``: their
+    figures can then come from the monthly summaries."""
+    return user.has_perm("complaints.view_case") and scope_q(user) is None
+
+
 def apply_filters(cases: QuerySet[Case], filters: Filters) -> QuerySet[Case]:
     """Narrow ``cases``; a main category includes its subcategories and a unit
     the units below it. Runs one query when a unit is given (the unit tree)."""
@@ -159,6 +165,30 @@ def _in_range(field: str, start: datetime.date, end: datetime.date) -> Q:
     )
 
 
+def _in_months(
+    field: str,
+    start: datetime.date,
+    end: datetime.date,
+    months: Sequence[datetime.date] | None,
+) -> Q:
+    """``field`` within ``[start, end)``, or with ``months`` (first days of
+    months) within one of those months: consecutive months make one range."""
+    if months is None:
+        return _in_range(field, start, end)
+    runs: list[list[datetime.date]] = []
+    for month in sorted(set(months)):
+        if runs and _next_month(runs[-1][1]) == month:
+            runs[-1][1] = month
+        else:
+            runs.append([month, month])
+    if not runs:
+        return Q(pk__in=[])
+    q = _in_range(field, runs[0][0], _next_month(runs[0][1]))
+    for first, last in runs[1:]:
+        q |= _in_range(field, first, _next_month(last))
+    return q
+
+
 def _grouped(
     cases: QuerySet,
     moment: str,
@@ -166,17 +196,30 @@ def _grouped(
     end: datetime.date,
     period: Period,
     aggregates: dict,
-) -> dict[datetime.date, dict]:
+    *,
+    by: tuple[str, ...] = (),
+    months: Sequence[datetime.date] | None = None,
+) -> dict:
     """One row of ``aggregates`` per bucket of ``moment`` (a field or an
-    annotation on ``cases``) within ``[start, end)``. One query."""
-    cases = cases.filter(_in_range(moment, start, end))
-    if period is None:
+    annotation on ``cases``) within ``[start, end)`` (or within ``months``).
+    With ``by`` (fields to group by as well) the keys are tuples
+    ``(bucket, *values of by)``. One query."""
+    cases = cases.filter(_in_months(moment, start, end, months))
+    if period is None and not by:
         return {start: cases.aggregate(**aggregates)}
-    bucket = _TRUNC[period](moment, output_field=DateField(), tzinfo=_tz())
+    if period is None:
+        bucket = Value(start, output_field=DateField())
+    else:
+        bucket = _TRUNC[period](moment, output_field=DateField(), tzinfo=_tz())
     rows = (
-        cases.annotate(bucket=bucket).values("bucket").annotate(**aggregates).order_by()
+        cases.annotate(bucket=bucket)
+        .values("bucket", *by)
+        .annotate(**aggregates)
+        .order_by()
     )
-    return {row.pop("bucket"): row for row in rows}
+    if not by:
+        return {row.pop("bucket"): row for row in rows}
+    return {(row.pop("bucket"), *(row.pop(name) for name in by)): row for row in rows}
 
 
 def _key(day: datetime.date, start: datetime.date, period: Period) -> datetime.date:
@@ -189,11 +232,16 @@ def _key(day: datetime.date, start: datetime.date, period: Period) -> datetime.d
 
 
 def received(
-    cases: QuerySet[Case], start: datetime.date, end: datetime.date, period: Period
+    cases: QuerySet[Case],
+    start: datetime.date,
+    end: datetime.date,
+    period: Period,
+    **grouping,
 ) -> dict[datetime.date, dict]:
     """Cases received per bucket: ``total``, one count per kind, and
     ``disputable`` / ``disputed`` (complaints and claims, and those of them
-    that later went to an external body). One query."""
+    that later went to an external body). One query. ``grouping``: ``by``
+    and ``months`` of :func:`_grouped`."""
     went_to_dispute = Exists(Case.objects.filter(origin=OuterRef("pk")))
     aggregates = {
         "total": Count("id"),
@@ -203,7 +251,7 @@ def received(
             "id", filter=Q(kind__in=DISPUTABLE_KINDS) & Q(went_to_dispute)
         ),
     }
-    return _grouped(cases, "received_at", start, end, period, aggregates)
+    return _grouped(cases, "received_at", start, end, period, aggregates, **grouping)
 
 
 DIMENSIONS = {
@@ -286,6 +334,7 @@ def on_time(
     period: Period,
     which: str,
     now: datetime.datetime | None = None,
+    **grouping,
 ) -> dict[datetime.date, dict]:
     """Acknowledged (``which="acknowledge"``) or answered (``"respond"``) on
     time: rows ``{"on_time", "total"}`` per bucket of the moment the outcome
@@ -302,13 +351,23 @@ def on_time(
         cases = cases.filter(
             Q(paused_since__isnull=True) | Q(communicated_at__isnull=False)
         )
+    # The settled moment is the deadline or an earlier completion, so it lies
+    # in the range only if one of them does: an indexable pre-filter.
+    months = grouping.get("months")
+    cases = cases.filter(
+        _in_months(done, start, end, months) | _in_months(due, start, end, months)
+    )
     cases = cases.annotate(settled=settled).filter(settled__lte=now)
     aggregates = {"on_time": Count("id", filter=in_time), "total": Count("id")}
-    return _grouped(cases, "settled", start, end, period, aggregates)
+    return _grouped(cases, "settled", start, end, period, aggregates, **grouping)
 
 
 def decisions(
-    cases: QuerySet[Case], start: datetime.date, end: datetime.date, period: Period
+    cases: QuerySet[Case],
+    start: datetime.date,
+    end: datetime.date,
+    period: Period,
+    **grouping,
 ) -> dict[datetime.date, dict]:
     """Per bucket of the decision date: ``decided``, ``upheld`` (fully or
     partly), and the remedy cost as ``cost_n``, ``cost_sum``, ``cost_sum2``.
@@ -320,11 +379,15 @@ def decisions(
         "cost_sum": Sum("remedy_cost"),
         "cost_sum2": Sum(F("remedy_cost") * F("remedy_cost")),
     }
-    return _grouped(cases, "decided_at", start, end, period, aggregates)
+    return _grouped(cases, "decided_at", start, end, period, aggregates, **grouping)
 
 
 def closures(
-    cases: QuerySet[Case], start: datetime.date, end: datetime.date, period: Period
+    cases: QuerySet[Case],
+    start: datetime.date,
+    end: datetime.date,
+    period: Period,
+    **grouping,
 ) -> dict[datetime.date, dict]:
     """Per bucket of the (last) closing date: ``closed`` and ``reopened``
     (closed cases that had been reopened at least once). One query."""
@@ -332,7 +395,9 @@ def closures(
         "closed": Count("id"),
         "reopened": Count("id", filter=Q(reopen_count__gt=0)),
     }
-    return _grouped(handled(cases), "closed_at", start, end, period, aggregates)
+    return _grouped(
+        handled(cases), "closed_at", start, end, period, aggregates, **grouping
+    )
 
 
 def dispute_outcomes(
@@ -358,6 +423,9 @@ def working_days(
     period: Period,
     which: str,
     calendar: WorkingCalendar,
+    *,
+    by: tuple[str, ...] = (),
+    months: Sequence[datetime.date] | None = None,
 ) -> dict[datetime.date, Counter]:
     """Working days from receipt to acknowledgement (``"acknowledge"``) or to
     closure (``"close"``), as a count of cases per number of days, per bucket
@@ -366,17 +434,18 @@ def working_days(
     One query, grouped by (received date, event date): the Python side grows
     with the number of distinct date pairs, not with the number of cases.
     ``calendar`` must cover every date involved (build it with
-    ``get_calendar()``, unbounded).
+    ``get_calendar()``, unbounded). With ``by`` / ``months`` as in
+    :func:`_grouped` (keys ``(bucket, *values of by)``).
     """
     event = _DURATION_FIELDS[which]
     rows = (
         handled(cases)
-        .filter(_in_range(event, start, end))
+        .filter(_in_months(event, start, end, months))
         .annotate(
             received_date=TruncDate("received_at", tzinfo=_tz()),
             event_date=TruncDate(event, tzinfo=_tz()),
         )
-        .values("received_date", "event_date")
+        .values("received_date", "event_date", *by)
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -392,10 +461,13 @@ def working_days(
             count += calendar.is_working_day(day)
             upto[day] = count
             day += datetime.timedelta(days=1)
-    result: dict[datetime.date, Counter] = defaultdict(Counter)
+    result: dict = defaultdict(Counter)
     for row in rows:
         days = max(upto[row["event_date"]] - upto[row["received_date"]], 0)
-        result[_key(row["event_date"], start, period)][days] += row["n"]
+        key = _key(row["event_date"], start, period)
+        if by:
+            key = (key, *(row[name] for name in by))
+        result[key][days] += row["n"]
     return dict(result)
 
 
@@ -657,6 +729,24 @@ def period_rows(
     unknown = set(parts) - set(PARTS)
     if unknown:
         raise ValueError(f"unknown parts: {sorted(unknown)}")
+    got = collect_parts(
+        cases, start, end, period, parts=parts, calendar=calendar, now=now
+    )
+    return rows_from_parts(got, start, end, period)
+
+
+def collect_parts(
+    cases: QuerySet[Case],
+    start: datetime.date,
+    end: datetime.date,
+    period: Period,
+    *,
+    parts: tuple[str, ...] = PARTS,
+    calendar: WorkingCalendar | None = None,
+    now: datetime.datetime | None = None,
+) -> dict[str, dict]:
+    """The live selectors' results for ``parts``: ``{part: {bucket key: row}}``
+    (one query per part, plus the calendar when needed)."""
     if calendar is None and {"ack_days", "close_days"} & set(parts):
         from qms.calendar import get_calendar
 
@@ -680,7 +770,13 @@ def period_rows(
         )
     if "close_days" in parts:
         got["close_days"] = working_days(cases, start, end, period, "close", calendar)
+    return got
 
+
+def rows_from_parts(
+    got: dict[str, dict], start: datetime.date, end: datetime.date, period: Period
+) -> list[PeriodRow]:
+    """One :class:`PeriodRow` per bucket from :func:`collect_parts`' shape."""
     rows = []
     for key, lo, hi in period_buckets(start, end, period):
 
@@ -779,35 +875,51 @@ def dashboard(
     recurring_days: int = 30,
     empty_label: str = "—",
     now: datetime.datetime | None = None,
+    summary: Filters | None = None,
 ) -> Dashboard:
     """Everything the monitoring page shows for ``[start, end)`` by month.
 
     Runs a fixed number of queries whatever the number of cases: one per part
     of :func:`period_rows` (8) and the calendar (1), three cross-tables, the
     recurring problems and the dispute outcomes (5 more).
+
+    With ``summary``, ``cases`` must be every case narrowed by those filters
+    (a reader who sees every case): the figures then come from the monthly
+    summaries (:mod:`complaints.summaries`), equal and much cheaper; only the
+    recurring problems are read from the cases.
     """
     from qms.calendar import get_calendar
 
-    rows = period_rows(cases, start, end, "month", calendar=get_calendar(), now=now)
     keys = [key for key, _lo, _hi in period_buckets(start, end, "month")]
+    if summary is not None:
+        from . import summaries
 
-    def cross(dimension: str) -> list[CrossRow]:
-        return cross_table(
-            received_by(cases, start, end, "month", dimension), keys, empty_label
-        )
+        narrow = summaries.Narrow.of(summary)
+        rows = summaries.period_rows(narrow, start, end, "month", now=now)
+        tables = summaries.cross_tables(narrow, start, end, empty_label, now=now)
+        outcomes = summaries.dispute_outcomes(narrow, start, end, now=now)
+    else:
+        rows = period_rows(cases, start, end, "month", calendar=get_calendar(), now=now)
+        tables = {
+            dimension: cross_table(
+                received_by(cases, start, end, "month", dimension), keys, empty_label
+            )
+            for dimension in ("channel", "main_category", "org_unit")
+        }
+        outcomes = dispute_outcomes(cases, start, end)
 
     return Dashboard(
         start=start,
         end=end,
         rows=rows,
         total=PeriodRow.combine(rows, start, end),
-        by_channel=cross("channel"),
-        by_category=cross("main_category"),
-        by_unit=cross("org_unit"),
+        by_channel=tables["channel"],
+        by_category=tables["main_category"],
+        by_unit=tables["org_unit"],
         recurring=recurring_problems(
             cases, start, end, min_cases=recurring_min, window_days=recurring_days
         ),
-        dispute_outcomes=dispute_outcomes(cases, start, end),
+        dispute_outcomes=outcomes,
         # Rates per 1,000 customer-months: the exposure in thousands.
         rate_chart=u_chart(
             [row.cases for row in rows],

@@ -19,7 +19,7 @@ from qms.access import require_perm
 from qms.measures import Measure
 from qms.models import Channel, OrgUnit
 
-from . import measures, monitoring
+from . import measures, monitoring, summaries
 from .models import Case, Category
 from .monitoring import Dashboard, PeriodRow
 
@@ -516,8 +516,17 @@ def monitoring_page(request: HttpRequest) -> HttpResponse:
     cases = monitoring.apply_filters(
         monitoring.monitoring_scope(request.user), selection.filters
     )
+    # Readers of every case get the figures from the monthly summaries.
+    summary = selection.filters if monitoring.sees_every_case(request.user) else None
     if request.GET.get("format") == "csv":
-        rows = monitoring.period_rows(cases, selection.start, selection.end, "month")
+        if summary is not None:
+            rows = summaries.period_rows(
+                summary, selection.start, selection.end, "month"
+            )
+        else:
+            rows = monitoring.period_rows(
+                cases, selection.start, selection.end, "month"
+            )
         return monthly_csv(rows, selection.start, selection.end)
     board = monitoring.dashboard(
         cases,
@@ -526,6 +535,7 @@ def monitoring_page(request: HttpRequest) -> HttpResponse:
         recurring_min=selection.recurring_min,
         recurring_days=selection.recurring_days,
         empty_label=_("No category"),
+        summary=summary,
     )
     months = [row.start for row in board.rows]
     labels = [short_month(m) for m in months]
