@@ -51,9 +51,13 @@ class Filters:
     units: set[int] | None = None  # a unit and those below it (measures)
 
 
-def evaluations(filters: Filters) -> QuerySet[Evaluation]:
-    qs = Evaluation.objects.regular().filter(
-        interaction_date__gte=filters.start, interaction_date__lt=filters.end
+def _filtered(qs: QuerySet, filters: Filters) -> QuerySet:
+    """``qs`` (of evaluations, or of criterion scores, which carry copies of
+    the same fields) limited to regular evaluations within ``filters``."""
+    qs = qs.filter(
+        calibration__isnull=True,
+        interaction_date__gte=filters.start,
+        interaction_date__lt=filters.end,
     )
     if filters.channel:
         qs = qs.filter(channel_id=filters.channel)
@@ -62,6 +66,11 @@ def evaluations(filters: Filters) -> QuerySet[Evaluation]:
     if filters.units is not None:
         qs = qs.filter(org_unit_id__in=filters.units)
     return qs
+
+
+def evaluations(filters: Filters) -> QuerySet[Evaluation]:
+    # ``regular()`` is ``calibration__isnull=True``, which ``_filtered`` applies.
+    return _filtered(Evaluation.objects.regular(), filters)
 
 
 AGGREGATES = {
@@ -186,9 +195,10 @@ class CriterionRow:
 
 
 def _scores(filters: Filters) -> QuerySet[CriterionScore]:
-    return CriterionScore.objects.filter(
-        evaluation__in=evaluations(filters), failed__isnull=False
-    )
+    """The applicable checks of the evaluations of ``evaluations(filters)``,
+    selected on the fields the scores copy from their evaluation, so the
+    period is read from ``score_results_idx`` without a join."""
+    return _filtered(CriterionScore.objects.filter(failed__isnull=False), filters)
 
 
 def by_criterion(filters: Filters) -> list[CriterionRow]:
@@ -264,16 +274,16 @@ def training_needs(
     rows = (
         _scores(filters)
         .values(
-            "evaluation__employee_id",
-            "evaluation__employee__first_name",
-            "evaluation__employee__last_name",
-            "evaluation__employee__username",
+            "employee_id",
+            "employee__first_name",
+            "employee__last_name",
+            "employee__username",
             "criterion__behaviour",
         )
         .annotate(applicable=Count("pk"), failed_n=Count("pk", filter=Q(failed=True)))
         .filter(applicable__gte=min_checks)
         .filter(failed_n__gt=threshold * F("applicable"))
-        .order_by("evaluation__employee__last_name", "criterion__behaviour")
+        .order_by("employee__last_name", "criterion__behaviour")
     )
     return [
         TrainingNeed(
@@ -281,13 +291,13 @@ def training_needs(
                 filter(
                     None,
                     [
-                        row["evaluation__employee__first_name"],
-                        row["evaluation__employee__last_name"],
+                        row["employee__first_name"],
+                        row["employee__last_name"],
                     ],
                 )
             )
-            or row["evaluation__employee__username"],
-            employee_id=row["evaluation__employee_id"],
+            or row["employee__username"],
+            employee_id=row["employee_id"],
             behaviour=row["criterion__behaviour"],
             applicable=row["applicable"],
             failed=row["failed_n"],
