@@ -373,13 +373,6 @@ class Evaluation(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} ({self.interaction_date})"
 
-    def get_absolute_url(self) -> str:
-        return reverse("standards:evaluation-detail", args=[self.pk])
-
-    def score_copies(self) -> dict:
-        """The values of ``SCORE_COPIED_FIELDS`` for this evaluation's scores."""
-        return {name: getattr(self, name) for name in self.SCORE_COPIED_FIELDS}
-
     def save(self, *args, **kwargs) -> None:
         """Save, and when a field the scores copy may have changed (a full
         save or one naming such a field), copy it onto the scores: one more
@@ -394,6 +387,13 @@ class Evaluation(models.Model):
             or copied.intersection(f.removesuffix("_id") for f in update_fields)
         ):
             CriterionScore.objects.filter(evaluation=self).update(**self.score_copies())
+
+    def get_absolute_url(self) -> str:
+        return reverse("standards:evaluation-detail", args=[self.pk])
+
+    def score_copies(self) -> dict:
+        """The values of ``SCORE_COPIED_FIELDS`` for this evaluation's scores."""
+        return {name: getattr(self, name) for name in self.SCORE_COPIED_FIELDS}
 
 
 class CriterionScore(models.Model):
