@@ -264,3 +264,32 @@ def test_results_page_queries_do_not_grow(
             reference=f"B{i}",
         )
     assert _page_queries(client) == few
+
+
+def _assert_same_rows(summary_rows, live_rows):
+    assert [
+        (r.key, r.label, r.n, r.compliant, r.critical, r.scored) for r in summary_rows
+    ] == [(r.key, r.label, r.n, r.compliant, r.critical, r.scored) for r in live_rows]
+    for mine, live in zip(summary_rows, live_rows, strict=True):
+        # Exact decimal sums on PostgreSQL; SQLite sums in floats.
+        assert mine.score_sum == pytest.approx(live.score_sum, rel=1e-12)
+        assert mine.score_sum2 == pytest.approx(live.score_sum2, rel=1e-12)
+        if connection.vendor == "postgresql":
+            assert (mine.score_sum, mine.score_sum2) == (
+                live.score_sum,
+                live.score_sum2,
+            )
+
+
+def test_page_summary_equals_the_separate_queries(many, agent, second_agent):
+    # An evaluation without a unit shows as "-".
+    loose = many[5]
+    loose.org_unit = None
+    loose.save()
+    for filters in _filter_sets(agent, second_agent):
+        summary = results.summary(filters)
+        _assert_same_rows([summary.overall], [results.overall(filters)])
+        _assert_same_rows(summary.by_channel, results.by("channel", filters))
+        _assert_same_rows(summary.by_unit, results.by("unit", filters))
+        _assert_same_rows(summary.by_employee, results.by("employee", filters))
+        _assert_same_rows(summary.by_month, results.by_month(filters))
