@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import (
     Case,
@@ -115,8 +116,9 @@ class Row:
     score_sum: float = 0.0
     score_sum2: float = 0.0
 
-    @property
+    @cached_property
     def share(self) -> statistics.Interval:
+        # Cached: a page reads the estimate and the interval of each row.
         return statistics.wilson_interval(self.compliant, self.n)
 
     @property
@@ -312,8 +314,9 @@ class CriterionRow:
     def met(self) -> int:
         return self.applicable - self.failed
 
-    @property
+    @cached_property
     def share(self) -> statistics.Interval:
+        # Cached: a page reads the estimate and the interval of each row.
         return statistics.wilson_interval(self.met, self.applicable)
 
     @property
@@ -458,8 +461,9 @@ class TimelinessRow:
     target: object
     mean: float | None
 
-    @property
+    @cached_property
     def share(self) -> statistics.Interval:
+        # Cached: a page reads the estimate and the interval of each row.
         return statistics.wilson_interval(self.within, self.count)
 
 
