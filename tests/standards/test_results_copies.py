@@ -293,3 +293,35 @@ def test_page_summary_equals_the_separate_queries(many, agent, second_agent):
         _assert_same_rows(summary.by_unit, results.by("unit", filters))
         _assert_same_rows(summary.by_employee, results.by("employee", filters))
         _assert_same_rows(summary.by_month, results.by_month(filters))
+
+
+def test_migration_fills_the_copies_from_the_evaluations(many, agent, second_agent):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "standards.migrations.0005_criterionscore_evaluation_copies"
+    )
+    CriterionScore.objects.update(
+        interaction_date=today() - days(1000),
+        channel=Channel.objects.get(code="email"),
+        employee=second_agent,
+        org_unit=None,
+        calibration=None,
+    )
+
+    class Editor:
+        """What ``fill`` uses of a schema editor (a real one refuses to open
+        inside the test's transaction on SQLite)."""
+
+        def __init__(self):
+            self.connection = connection
+
+        def execute(self, sql):
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    migration.fill(apps, Editor())
+    _assert_copies_in_step()
+    _assert_equal_to_join(agent, second_agent)
