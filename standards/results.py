@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -35,6 +37,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, TruncMonth
 
 from qms import statistics
+from qms.models import Channel, OrgUnit
 
 from .models import Criterion, CriterionScore, Evaluation, TimelinessFigure
 
@@ -237,11 +240,6 @@ def summary(filters: Filters) -> Summary:
     bounded by staff and months, not by evaluations) rolled up here with
     exact sums, and one small query per dimension for the labels in the
     order ``by`` gives. Four queries instead of five scans of the period."""
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-
-    from qms.models import Channel, OrgUnit
-
     cells = list(
         evaluations(filters)
         .annotate(month=TruncMonth("interaction_date"))
