@@ -214,15 +214,14 @@ def _evaluations(ctx, rng, members, standards, today) -> int:
     bulk_create_with_history(
         evaluations, Evaluation, batch_size=500, default_user=quality
     )
-    ids = dict(
-        Evaluation.objects.filter(reference__startswith=PREFIX).values_list(
-            "reference", "pk"
-        )
-    )
+    made = {
+        e.reference: e for e in Evaluation.objects.filter(reference__startswith=PREFIX)
+    }
     CriterionScore.objects.bulk_create(
         (
             CriterionScore(
-                evaluation_id=ids[reference],
+                evaluation_id=made[reference].pk,
+                **made[reference].score_copies(),
                 criterion=criterion,
                 answer=answer,
                 credit=services.credit(answer),

@@ -319,6 +319,15 @@ class Evaluation(models.Model):
 
     objects = EvaluationQuerySet.as_manager()
 
+    # Fields copied onto each ``CriterionScore`` for the results' aggregates.
+    SCORE_COPIED_FIELDS = (
+        "interaction_date",
+        "channel_id",
+        "employee_id",
+        "org_unit_id",
+        "calibration_id",
+    )
+
     class Meta:
         ordering = ["-interaction_date", "-pk"]
         verbose_name = _("evaluation")
@@ -335,6 +344,24 @@ class Evaluation(models.Model):
             models.Index(
                 fields=["employee", "interaction_date"], name="evaluation_emp_idx"
             ),
+            # The results page's and the measures' compliance aggregates: a
+            # date range of regular evaluations read from the index alone
+            # (PostgreSQL's covering index), without visiting the table.
+            models.Index(
+                fields=["interaction_date"],
+                include=[
+                    "id",
+                    "channel",
+                    "org_unit",
+                    "employee",
+                    "standard",
+                    "score",
+                    "critical_fail",
+                    "compliant",
+                ],
+                condition=models.Q(calibration__isnull=True),
+                name="evaluation_results_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -346,8 +373,27 @@ class Evaluation(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} ({self.interaction_date})"
 
+    def save(self, *args, **kwargs) -> None:
+        """Save, and when a field the scores copy may have changed (a full
+        save or one naming such a field), copy it onto the scores: one more
+        query. ``QuerySet.update`` of those fields on evaluations would bypass
+        this, so nothing does it."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        copied = {name.removesuffix("_id") for name in self.SCORE_COPIED_FIELDS}
+        if not adding and (
+            update_fields is None
+            or copied.intersection(f.removesuffix("_id") for f in update_fields)
+        ):
+            CriterionScore.objects.filter(evaluation=self).update(**self.score_copies())
+
     def get_absolute_url(self) -> str:
         return reverse("standards:evaluation-detail", args=[self.pk])
+
+    def score_copies(self) -> dict:
+        """The values of ``SCORE_COPIED_FIELDS`` for this evaluation's scores."""
+        return {name: getattr(self, name) for name in self.SCORE_COPIED_FIELDS}
 
 
 class CriterionScore(models.Model):
@@ -381,6 +427,47 @@ class CriterionScore(models.Model):
     # No, or a scale answer of 2 or less; None when not applicable.
     failed = models.BooleanField(_("failed"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # Copies of the evaluation's fields the results filter and group by
+    # (``Evaluation.SCORE_COPIED_FIELDS``), so the per-criterion figures read
+    # the period's scores from one index without joining every evaluation.
+    # ``Evaluation.save`` and the bulk writers keep them in step.
+    interaction_date = models.DateField(_("interaction date"), editable=False)
+    channel = models.ForeignKey(
+        Channel,
+        verbose_name=_("channel"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluated employee"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
+    org_unit = models.ForeignKey(
+        "qms.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
+    calibration = models.ForeignKey(
+        CalibrationSession,
+        verbose_name=_("calibration session"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
 
     class Meta:
         ordering = ["criterion__order", "criterion__pk"]
@@ -390,6 +477,24 @@ class CriterionScore(models.Model):
             models.UniqueConstraint(
                 fields=["evaluation", "criterion"], name="score_once_per_criterion"
             )
+        ]
+        indexes = [
+            # The results page's and the report's per-criterion figures and
+            # training needs: a date range of regular, applicable checks read
+            # from the index alone (PostgreSQL's covering index).
+            models.Index(
+                fields=["interaction_date"],
+                include=[
+                    "id",
+                    "criterion",
+                    "failed",
+                    "employee",
+                    "channel",
+                    "org_unit",
+                ],
+                condition=models.Q(calibration__isnull=True, failed__isnull=False),
+                name="score_results_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -337,9 +337,11 @@ def evaluation_create(
     with transaction.atomic():
         evaluation._history_user = evaluator
         evaluation.save()
+        copies = evaluation.score_copies()
         CriterionScore.objects.bulk_create(
             CriterionScore(
                 evaluation=evaluation,
+                **copies,
                 criterion=c,
                 answer=answers[c.pk][0],
                 credit=credit(answers[c.pk][0]),

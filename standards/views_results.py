@@ -100,7 +100,8 @@ def _pareto_svg(rows) -> str:
 def results_page(request: HttpRequest) -> HttpResponse:
     form = ResultsFilterForm(request.GET or None)
     filters, threshold = filters_from(form)
-    months = results.by_month(filters)
+    compliance = results.summary(filters)
+    months = compliance.by_month
     criteria = results.by_criterion(filters)
     pareto = results.pareto(criteria, other=_("Other"))
     weakest = None
@@ -116,10 +117,10 @@ def results_page(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters": filters,
-            "overall": results.overall(filters),
-            "by_channel": results.by("channel", filters),
-            "by_unit": results.by("unit", filters),
-            "by_employee": results.by("employee", filters),
+            "overall": compliance.overall,
+            "by_channel": compliance.by_channel,
+            "by_unit": compliance.by_unit,
+            "by_employee": compliance.by_employee,
             "by_month": months,
             "by_criterion": criteria,
             "pareto": pareto,

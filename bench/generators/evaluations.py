@@ -44,7 +44,11 @@ EVALUATION_COLUMNS = [
     "org_unit_id", "comments", "score", "critical_fail", "compliant", "status",
     "employee_comment", "responded_at", "created_at",
 ]  # fmt: skip
-SCORE_COLUMNS = ["evaluation_id", "criterion_id", "answer", "credit", "failed"]
+# The evaluation's fields each score copies (``Evaluation.SCORE_COPIED_FIELDS``).
+SCORE_COLUMNS = [
+    "evaluation_id", "criterion_id", "answer", "credit", "failed",
+    "interaction_date", "channel_id", "employee_id", "org_unit_id", "calibration_id",
+]  # fmt: skip
 
 
 def _standards(ctx: BenchContext) -> dict[str, Standard]:
@@ -131,7 +135,20 @@ def generate(conn, scale: float, rng, ctx: BenchContext) -> None:
                     )
                 items.append((weight, critical, answer))
                 credit, failed = services.credit(answer), services.failed(answer)
-                scores.append((pk, criterion, answer, credit, failed))
+                scores.append(
+                    (
+                        pk,
+                        criterion,
+                        answer,
+                        credit,
+                        failed,
+                        day,
+                        channel,
+                        user,
+                        unit,
+                        None,
+                    )
+                )
             result = services.compute_score(items)
             created = datetime.datetime.combine(
                 day + datetime.timedelta(days=rng.randint(0, 6)),
