@@ -22,6 +22,7 @@ Conventions:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -332,6 +333,13 @@ class ParetoRow:
 def z_value(confidence: float = 0.95) -> float:
     """Two-sided standard-normal quantile: 1.960 for 95 % (F1 header)."""
     _check_confidence(confidence)
+    return _z_value(confidence)
+
+
+@functools.lru_cache(maxsize=32)
+def _z_value(confidence: float) -> float:
+    # scipy's ppf costs ~0.1 ms a call and a results page asks for the same
+    # one or two confidences hundreds of times.
     return float(_stats.norm.ppf(1 - (1 - confidence) / 2))
 
 
