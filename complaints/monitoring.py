@@ -58,7 +58,7 @@ from qms.measures import Period, bucket_start, local_midnight, period_buckets
 from qms.models import Customer, OrgUnit
 from qms.statistics import ControlChart, p_chart, u_chart
 
-from .models import Case
+from .models import Case, Category
 from .selectors import scope_q
 
 Kind = Case.Kind
@@ -493,8 +493,10 @@ def recurring_problems(
     within some ``window_days`` consecutive days of ``[start, end)``, most
     cases first.
 
-    One query counts cases per category and day; the sliding window then runs
-    over those day counts (at most days x categories rows).
+    One query counts cases per category and day (without the names, so
+    PostgreSQL answers it from the covering ``case_recurring_idx`` alone), one
+    reads the category names; the sliding window then runs over those day
+    counts (at most days x categories rows).
     """
     rows = (
         cases.filter(
@@ -503,17 +505,21 @@ def recurring_problems(
             category__isnull=False,
         )
         .annotate(day=TruncDate("received_at", tzinfo=_tz()))
-        .values("category_id", "category__name", "category__parent__name", "day")
-        .annotate(n=Count("id"))
+        .values("category_id", "day")
+        .annotate(n=Count("*"))
         .order_by("category_id", "day")
     )
     per_category: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
-    labels: dict[int, str] = {}
     for row in rows:
         per_category[row["category_id"]].append((row["day"], row["n"]))
-        parent = row["category__parent__name"]
-        name = row["category__name"]
-        labels[row["category_id"]] = f"{parent} / {name}" if parent else name
+    labels = {
+        category.pk: (
+            f"{category.parent.name} / {category.name}"
+            if category.parent
+            else category.name
+        )
+        for category in Category.objects.select_related("parent")
+    }
     found = []
     span = datetime.timedelta(days=window_days)
     for category_id, days in per_category.items():

@@ -18,7 +18,7 @@ from qms import charts, statistics
 from qms.measures import local_midnight, period_buckets
 from qms.reporting import Indicator, Section, SectionRequest, Signal, Table
 
-from . import monitoring, rca
+from . import monitoring, rca, summaries
 from .models import Case
 
 INDICATORS = (
@@ -60,10 +60,12 @@ def _month_before(day: datetime.date, months: int) -> datetime.date:
 def section(request: SectionRequest) -> Section:
     period, unit = request.period, request.unit
     start, end = period.start, period.end
-    cases = monitoring.apply_filters(
-        Case.objects.all(),
-        monitoring.Filters(org_unit=unit.pk if unit is not None else None),
+    # The report reads every case (no reader scope), so its counts come from
+    # the monthly summaries where they cover the period (complaints.summaries).
+    narrow = summaries.Narrow.of(
+        monitoring.Filters(org_unit=unit.pk if unit is not None else None)
     )
+    cases = narrow(Case.objects.all())
     url = monitoring_url(start, end, unit)
     result = Section(
         key="complaints",
@@ -73,7 +75,8 @@ def section(request: SectionRequest) -> Section:
     )
 
     # Volume by kind, channel and main category.
-    received = monitoring.received(cases, start, end, None).get(start) or {}
+    (total,) = summaries.period_rows(narrow, start, end, None, parts=("received",))
+    received = total.received
     result.tables.append(
         Table(
             title=_("Cases received by kind"),
@@ -88,8 +91,9 @@ def section(request: SectionRequest) -> Section:
         ("channel", _("Cases received by channel"), _("Channel")),
         ("main_category", _("Cases received by category"), _("Category")),
     ):
-        rows = monitoring.received_by(cases, start, end, None, dimension)
-        table = monitoring.cross_table(rows, [start], _("Not categorised"))
+        rows = summaries.received_by(narrow, start, end, dimension)
+        keys = [key for key, _lo, _hi in period_buckets(start, end, "month")]
+        table = monitoring.cross_table(rows, keys, _("Not categorised"))
         result.tables.append(
             Table(
                 title=title,
@@ -185,7 +189,7 @@ def section(request: SectionRequest) -> Section:
             )
 
     # Dispute outcomes.
-    disputes = monitoring.dispute_outcomes(cases, start, end)
+    disputes = summaries.dispute_outcomes(narrow, start, end)
     if disputes:
         labels = dict(Case.DisputeOutcome.choices)
         result.tables.append(
@@ -202,8 +206,8 @@ def section(request: SectionRequest) -> Section:
 
     # The rate on a u-chart over the twelve months up to the period's end.
     chart_start = _month_before(end, CHART_MONTHS)
-    rows = monitoring.period_rows(
-        cases, chart_start, end, "month", parts=("received", "exposure")
+    rows = summaries.period_rows(
+        narrow, chart_start, end, "month", parts=("received", "exposure")
     )
     chart = statistics.u_chart(
         [row.cases for row in rows], [row.customer_months / 1000 for row in rows]

@@ -685,19 +685,35 @@ def _on_case_deleted(sender, instance, **kwargs) -> None:
     case_deleted(instance)
 
 
-def _on_calendar_changed(sender, **kwargs) -> None:
-    # The working days between two dates changed: the day histograms.
-    invalidate_all()
+def _on_closure_day_loaded(sender, instance, **kwargs) -> None:
+    instance._summary_date = instance.date
+
+
+def _on_calendar_changed(sender, instance, **kwargs) -> None:
+    # The working days between two dates changed, so the day histograms of
+    # the months of events on or after the (old or new) closure day: usually
+    # the current year's, not ten years' (a full refresh would fall on the
+    # next reader's request).
+    days = [d for d in (instance.date, getattr(instance, "_summary_date", None)) if d]
+    if days:
+        cutoff = current_month()
+        CaseSummaryMonth.objects.filter(
+            month__gte=min(days).replace(day=1), month__lt=cutoff, dirty=False
+        ).update(dirty=True)
+    instance._summary_date = instance.date
 
 
 def connect_signals() -> None:
     """Keep the summaries right on deletions of cases and on changes of the
     working-day calendar (call from ``ComplaintsConfig.ready``)."""
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_init, post_save
 
     from qms.models import ClosureDay
 
     post_delete.connect(_on_case_deleted, sender=Case, dispatch_uid="case-summary")
+    post_init.connect(
+        _on_closure_day_loaded, sender=ClosureDay, dispatch_uid="closure-summary"
+    )
     for signal in (post_save, post_delete):
         signal.connect(
             _on_calendar_changed, sender=ClosureDay, dispatch_uid="closure-summary"

@@ -433,3 +433,25 @@ def test_bulk_writes_keep_the_summaries_right(world):
     # Fields no figure depends on leave the summaries up to date.
     Case.objects.update(subject="changed")
     assert not CaseSummaryMonth.objects.filter(dirty=True).exists()
+
+
+def test_a_closure_day_marks_stale_only_the_months_from_its_own(world):
+    summaries.ensure_fresh(summaries.summarised_months(FIRST, CURRENT))
+    day = ClosureDay.objects.create(date=datetime.date(2026, 3, 10), reason="Move")
+    stale = set(
+        CaseSummaryMonth.objects.filter(dirty=True).values_list("month", flat=True)
+    )
+    assert stale == {datetime.date(2026, 3, 1), datetime.date(2026, 4, 1)}
+    assert_all_equal(world)
+
+    # Moved earlier: the months from the old and the new date are stale.
+    day = ClosureDay.objects.get(pk=day.pk)
+    day.date = datetime.date(2026, 1, 5)
+    day.save()
+    stale = set(
+        CaseSummaryMonth.objects.filter(dirty=True).values_list("month", flat=True)
+    )
+    assert min(stale) == datetime.date(2026, 1, 1)
+    assert_all_equal(world)
+    day.delete()
+    assert_all_equal(world)
