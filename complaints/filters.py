@@ -41,7 +41,12 @@ class CaseFilter(django_filters.FilterSet):
         help_text=_("Reference, subject, text, customer or contact"),
     )
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Case.Status.choices, widget=forms.SelectMultiple
+        label=_("Status"),
+        choices=Case.Status.choices,
+        widget=forms.SelectMultiple,
+        # A case has one status: no duplicate rows to remove, and DISTINCT over
+        # every selected column made PostgreSQL sort the filtered cases.
+        distinct=False,
     )
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Case.Kind.choices, empty_label=_("Any kind")
