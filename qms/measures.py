@@ -335,6 +335,13 @@ def memoized() -> Iterator[_Memo]:
         _MEMO.reset(token)
 
 
+def memoizing() -> bool:
+    """Whether a :func:`memoized` block is active: a measure may then compute
+    one wider aggregate that its sibling measures of the build will share
+    (:func:`shared`) instead of the narrow one a lone call needs."""
+    return _MEMO.get() is not None
+
+
 def shared(key: Hashable, compute: Callable[[], object]):
     """``compute()``, or within :func:`memoized` the result of the first call
     with an equal ``key`` in this build. For an aggregate several measures

@@ -18,16 +18,15 @@ code; the same code across questionnaire versions).
 from __future__ import annotations
 
 import datetime
+from collections import Counter, defaultdict
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateField,
-    F,
-    IntegerField,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
@@ -77,14 +76,6 @@ def _answers(start: datetime.date, end: datetime.date, filters: dict) -> QuerySe
     return answers
 
 
-def _questions(kind: str) -> list[int]:
-    """Ids of the questions of a type (read first, see ``_answers``)."""
-    return measures.shared(
-        ("surveys.questions_of_type", kind),
-        lambda: list(Question.objects.filter(type=kind).values_list("pk", flat=True)),
-    )
-
-
 def _bucketed(answers: QuerySet, start, period: Period) -> QuerySet:
     if period is None:
         return answers.annotate(bucket=Value(start, output_field=DateField()))
@@ -97,93 +88,116 @@ def _bucketed(answers: QuerySet, start, period: Period) -> QuerySet:
     )
 
 
-def _points(start, end, period, answers: QuerySet, make, **aggregates) -> list[Point]:
-    rows = {}
-    for row in (
-        _bucketed(answers, start, period)
-        .values("bucket")
-        .annotate(**aggregates)
-        .order_by()
-    ):
-        bucket = row["bucket"]
-        rows[bucket] = row
-    return measures.points_from_rows(start, end, period, rows, make)
+# The scored question types the measures read; within one build (a
+# dashboard, a report) one grouped query of their value counts serves all four
+# measures (about 0.15 s each at 10 million answers when run separately).
+SCORED = (Question.Type.NPS, Question.Type.CSAT, Question.Type.CES)
 
 
-def _share_of_top_box(kind: str, answers: QuerySet, start, end, period):
+def _value_counts(
+    start, end, period: Period, filters: dict, kinds: tuple[str, ...]
+) -> dict[tuple, Counter]:
+    """Answers counted per ``(bucket, question type, post-complaint)`` and
+    value, for the question types ``kinds`` (all of :data:`SCORED` within a
+    :func:`qms.measures.memoized` build, shared by the measures). Two queries
+    (the question types, the counts); the rows are buckets x questions x
+    values, not answers."""
+
+    def compute(kinds: tuple[str, ...]) -> dict[tuple, Counter]:
+        types = dict(Question.objects.filter(type__in=kinds).values_list("pk", "type"))
+        post = Case(
+            When(
+                Q(wave__series__kind=Series.Kind.POST_COMPLAINT)
+                | Q(response__source=Response.Source.POST_COMPLAINT),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        rows = (
+            _bucketed(
+                _answers(start, end, filters).filter(question_id__in=list(types)),
+                start,
+                period,
+            )
+            .annotate(post=post)
+            .values("bucket", "question_id", "post", "value_int")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        counts: dict[tuple, Counter] = defaultdict(Counter)
+        for row in rows:
+            key = (row["bucket"], types[row["question_id"]], row["post"])
+            counts[key][row["value_int"]] += row["n"]
+        return counts
+
+    if measures.memoizing():
+        key = ("surveys.value_counts", start, end, period, sorted(filters.items()))
+        return measures.shared(key, lambda: compute(SCORED))
+    return compute(kinds)
+
+
+def _points_of(start, end, period, filters, kind, make, *, post_only=False):
+    """Points of a measure of the answers to ``kind`` questions (only those
+    of the post-complaint survey with ``post_only``), from their value counts:
+    ``make(values)`` turns a Counter of values into the point's fields."""
+    counts = _value_counts(start, end, period, filters, (kind,))
+    per_bucket: dict = defaultdict(Counter)
+    for (bucket, question_type, post), values in counts.items():
+        if question_type == kind and (post or not post_only):
+            per_bucket[bucket].update(values)
+    return [
+        Point(start=lo, end=hi, **make(per_bucket.get(key) or Counter()))
+        for key, lo, hi in measures.period_buckets(start, end, period)
+    ]
+
+
+def _top_box(kind: str):
     low, high = TOP_BOX[kind]
-    return _points(
-        start,
-        end,
-        period,
-        answers.filter(question_id__in=_questions(kind)),
-        lambda r: {"successes": r.get("hits") or 0, "trials": r.get("n") or 0},
-        n=Count("id"),
-        hits=Count("id", filter=Q(value_int__gte=low, value_int__lte=high)),
-    )
+
+    def make(values: Counter) -> dict:
+        return {
+            "successes": sum(n for v, n in values.items() if low <= v <= high),
+            "trials": sum(values.values()),
+        }
+
+    return make
+
+
+def _nps(values: Counter) -> dict:
+    promoters = sum(n for v, n in values.items() if v >= PROMOTERS[0])
+    detractors = sum(n for v, n in values.items() if v <= DETRACTORS[1])
+    return {
+        "n": sum(values.values()),
+        "sum_x": float(100 * promoters - 100 * detractors),
+        "sum_x2": 10_000.0 * (promoters + detractors),
+    }
+
+
+def _moments(values: Counter) -> dict:
+    return {
+        "n": sum(values.values()),
+        "sum_x": float(sum(v * n for v, n in values.items())),
+        "sum_x2": float(sum(v * v * n for v, n in values.items())),
+    }
 
 
 def compute_nps(start, end, *, period: Period, filters: dict) -> list[Point]:
-    coded = Case(
-        When(value_int__gte=PROMOTERS[0], then=Value(100)),
-        When(value_int__lte=DETRACTORS[1], then=Value(-100)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    answers = _answers(start, end, filters).filter(
-        question_id__in=_questions(Question.Type.NPS)
-    )
-    return _points(
-        start,
-        end,
-        period,
-        answers,
-        lambda r: {
-            "n": r.get("n") or 0,
-            "sum_x": float(r.get("sx") or 0),
-            "sum_x2": 10_000.0 * (r.get("extremes") or 0),
-        },
-        n=Count("id"),
-        sx=Sum(coded),
-        extremes=Count(
-            "id",
-            filter=Q(value_int__gte=PROMOTERS[0]) | Q(value_int__lte=DETRACTORS[1]),
-        ),
-    )
+    return _points_of(start, end, period, filters, Question.Type.NPS, _nps)
 
 
 def compute_csat(start, end, *, period: Period, filters: dict) -> list[Point]:
-    return _share_of_top_box(
-        Question.Type.CSAT, _answers(start, end, filters), start, end, period
-    )
+    kind = Question.Type.CSAT
+    return _points_of(start, end, period, filters, kind, _top_box(kind))
 
 
 def compute_ces(start, end, *, period: Period, filters: dict) -> list[Point]:
-    answers = _answers(start, end, filters).filter(
-        question_id__in=_questions(Question.Type.CES)
-    )
-    return _points(
-        start,
-        end,
-        period,
-        answers,
-        lambda r: {
-            "n": r.get("n") or 0,
-            "sum_x": float(r.get("sx") or 0),
-            "sum_x2": float(r.get("sxx") or 0),
-        },
-        n=Count("id"),
-        sx=Sum("value_int"),
-        sxx=Sum(F("value_int") * F("value_int")),
-    )
+    return _points_of(start, end, period, filters, Question.Type.CES, _moments)
 
 
 def compute_post_complaint(start, end, *, period: Period, filters: dict) -> list[Point]:
-    answers = _answers(start, end, filters).filter(
-        Q(wave__series__kind=Series.Kind.POST_COMPLAINT)
-        | Q(response__source=Response.Source.POST_COMPLAINT)
-    )
-    return _share_of_top_box(Question.Type.CSAT, answers, start, end, period)
+    kind = Question.Type.CSAT
+    return _points_of(start, end, period, filters, kind, _top_box(kind), post_only=True)
 
 
 NPS = Measure(

@@ -140,6 +140,52 @@ def test_post_complaint_satisfaction_counts_only_post_complaint_answers(wave_set
     assert (point.successes, point.trials) == (3, 4)
 
 
+def test_within_a_build_the_four_measures_share_one_count_and_agree(
+    wave_setup, django_assert_max_num_queries
+):
+    _, wave = wave_setup
+    series = make_series("after-complaint", kind=Series.Kind.POST_COMPLAINT)
+    questionnaire, _ = make_questionnaire(series, {"Q_OVERALL": ("csat", True)})
+    pc_wave, _ = make_wave(series, questionnaire, name="pc")
+    add_responses(pc_wave, [{"answers": {"Q_OVERALL": v}} for v in (5, 4, 2)])
+    add_responses(
+        wave,
+        [
+            {"answers": {"Q_NPS": v, "Q_OVERALL": o, "Q_EFFORT": e}}
+            for v, o, e in [(10, 5, 7), (9, 4, 5), (6, 2, 3), (0, 1, 1), (8, 3, 6)]
+        ]
+        + [{"answers": {"Q_OVERALL": 5}, "source": Response.Source.POST_COMPLAINT}],
+    )
+    keys = [
+        "surveys.nps",
+        "surveys.csat_t2b",
+        "surveys.ces_mean",
+        "surveys.post_complaint_satisfaction",
+    ]
+    start = timezone.localdate() - datetime.timedelta(days=40)
+    end = timezone.localdate() + datetime.timedelta(days=1)
+    calls = [(start, end, "month", {}), (start, end, None, {"series": "sat"})]
+    alone = {
+        (key, i): measures.get(key).points(s, e, period=p, filters=f)
+        for key in keys
+        for i, (s, e, p, f) in enumerate(calls)
+    }
+    # Each lone call reads its own question type; a build reads them once
+    # per range: the waves answered, the question types and the counts.
+    with measures.memoized(), django_assert_max_num_queries(3 * len(calls)):
+        shared = {
+            (key, i): measures.get(key).points(s, e, period=p, filters=f)
+            for key in keys
+            for i, (s, e, p, f) in enumerate(calls)
+        }
+    assert shared == alone
+    [nps] = alone[("surveys.nps", 1)]
+    # 10 and 9 promote, 6 and 0 detract, 8 is passive: (+200 - 200) / 5.
+    assert (nps.n, nps.sum_x, nps.sum_x2) == (5, 0.0, 40_000.0)
+    [post] = alone[("surveys.post_complaint_satisfaction", 1)]
+    assert (post.successes, post.trials) == (1, 1)  # the "sat" series only
+
+
 def test_complaints_monitoring_shows_complaint_handling_satisfaction(
     client_for, quality_manager
 ):
