@@ -95,31 +95,36 @@ SCORED = (Question.Type.NPS, Question.Type.CSAT, Question.Type.CES)
 
 
 def _value_counts(
-    start, end, period: Period, filters: dict, kinds: tuple[str, ...]
+    start,
+    end,
+    period: Period,
+    filters: dict,
+    kinds: tuple[str, ...],
+    *,
+    post_only: bool = False,
 ) -> dict[tuple, Counter]:
     """Answers counted per ``(bucket, question type, post-complaint)`` and
     value, for the question types ``kinds`` (all of :data:`SCORED` within a
-    :func:`qms.measures.memoized` build, shared by the measures). Two queries
+    :func:`qms.measures.memoized` build, shared by the measures; a lone call
+    with ``post_only`` reads only the post-complaint answers). Two queries
     (the question types, the counts); the rows are buckets x questions x
     values, not answers."""
 
-    def compute(kinds: tuple[str, ...]) -> dict[tuple, Counter]:
+    def compute(kinds: tuple[str, ...], post_only: bool) -> dict[tuple, Counter]:
         types = dict(Question.objects.filter(type__in=kinds).values_list("pk", "type"))
+        after_complaint = Q(wave__series__kind=Series.Kind.POST_COMPLAINT) | Q(
+            response__source=Response.Source.POST_COMPLAINT
+        )
         post = Case(
-            When(
-                Q(wave__series__kind=Series.Kind.POST_COMPLAINT)
-                | Q(response__source=Response.Source.POST_COMPLAINT),
-                then=Value(True),
-            ),
+            When(after_complaint, then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
+        answers = _answers(start, end, filters).filter(question_id__in=list(types))
+        if post_only:
+            answers = answers.filter(after_complaint)
         rows = (
-            _bucketed(
-                _answers(start, end, filters).filter(question_id__in=list(types)),
-                start,
-                period,
-            )
+            _bucketed(answers, start, period)
             .annotate(post=post)
             .values("bucket", "question_id", "post", "value_int")
             .annotate(n=Count("id"))
@@ -133,15 +138,15 @@ def _value_counts(
 
     if measures.memoizing():
         key = ("surveys.value_counts", start, end, period, sorted(filters.items()))
-        return measures.shared(key, lambda: compute(SCORED))
-    return compute(kinds)
+        return measures.shared(key, lambda: compute(SCORED, False))
+    return compute(kinds, post_only)
 
 
 def _points_of(start, end, period, filters, kind, make, *, post_only=False):
     """Points of a measure of the answers to ``kind`` questions (only those
     of the post-complaint survey with ``post_only``), from their value counts:
     ``make(values)`` turns a Counter of values into the point's fields."""
-    counts = _value_counts(start, end, period, filters, (kind,))
+    counts = _value_counts(start, end, period, filters, (kind,), post_only=post_only)
     per_bucket: dict = defaultdict(Counter)
     for (bucket, question_type, post), values in counts.items():
         if question_type == kind and (post or not post_only):
