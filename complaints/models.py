@@ -468,11 +468,12 @@ class Case(models.Model):
     def save(self, *args, **kwargs) -> None:
         """Save, and mark the complete months whose summarised figures this
         save changes as stale (none, and no query, for a current-month case)."""
-        adding = self._state.adding
-        super().save(*args, **kwargs)
-        from .summaries import case_saved
+        from .summaries import before_save, case_saved
 
-        case_saved(self, adding=adding)
+        before_save(self)
+        super().save(*args, **kwargs)
+
+        case_saved(self)
 
     def get_absolute_url(self) -> str:
         return reverse("complaints:case-detail", args=[self.reference])

@@ -205,19 +205,27 @@ def _origin_months(
     return {month_of(m) for m in moments if m < cutoff}
 
 
-def case_saved(case: Case, *, adding: bool) -> None:
+def before_save(case: Case) -> None:
+    """Before ``case.save()`` of an instance not loaded from the database but
+    carrying the pk of a stored case (built by hand): read what it replaces,
+    one query, so the save marks the months of the old values too. A new
+    case (no pk) costs nothing."""
+    if case.pk is None or hasattr(case, "_summary_loaded"):
+        return
+    stored = Case.objects.filter(pk=case.pk).values(*TRACKED).first()
+    if stored is not None:
+        case._summary_loaded = stored
+
+
+def case_saved(case: Case) -> None:
     """After ``case.save()``: mark stale the complete months of its old and new
     moments when a summarised fact may have changed. No query when nothing
     tracked changed or every moment is in the current month."""
-    loaded = None if adding else getattr(case, "_summary_loaded", None)
+    loaded = getattr(case, "_summary_loaded", None)
+    adding = loaded is None
     values = case.__dict__
     now_values = {name: values[name] for name in TRACKED if name in values}
     case._summary_loaded = now_values
-    if not adding and loaded is None:
-        # Saved without having been loaded (an instance built by hand):
-        # what it replaced is unknown.
-        invalidate_all()
-        return
     loaded = loaded or {}
     if not adding and all(
         name in loaded and loaded[name] == value for name, value in now_values.items()
