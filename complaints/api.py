@@ -19,6 +19,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import DjangoModelPermissions
 
 from qms.api_fields import CodeRelatedField
+from qms.filters import MomentFilter
 from qms.models import Channel, Customer, Language, OrgUnit, Service
 
 from . import services
@@ -148,7 +149,7 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Case.Status.choices)
     kind = django_filters.ChoiceFilter(choices=Case.Kind.choices)
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = MomentFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text=_("ISO 8601 date-time: cases changed at or after it."),

@@ -15,6 +15,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 
 from complaints.api import ViewModelPermissions
+from qms.bounds import validate_past_moment
+from qms.filters import MomentFilter
 
 from . import services
 from .access import may_record
@@ -54,7 +56,11 @@ class EventSerializer(serializers.ModelSerializer):
             "recorded_at",
         ]
         read_only_fields = ["id", "elapsed", "recorded_at"]
-        extra_kwargs = {"occurred_at": {"required": False}}
+        extra_kwargs = {
+            "occurred_at": {"required": False, "validators": [validate_past_moment]},
+            "started_at": {"validators": [validate_past_moment]},
+            "ended_at": {"validators": [validate_past_moment]},
+        }
         # The reference's uniqueness is checked by the service (readable error).
         validators: list = []
 
@@ -88,9 +94,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 class EventFilter(django_filters.FilterSet):
     promise = django_filters.NumberFilter(field_name="indicator__promise_id")
-    since = django_filters.IsoDateTimeFilter(
-        field_name="occurred_at", lookup_expr="gte"
-    )
+    since = MomentFilter(field_name="occurred_at", lookup_expr="gte")
 
     class Meta:
         model = FulfilmentEvent

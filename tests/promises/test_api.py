@@ -7,6 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from promises.models import FulfilmentEvent, PromiseIndicator
+from qms.bounds import ERR_BEFORE_1900, ERR_IN_FUTURE
 
 from .helpers import make_indicator, make_promise
 
@@ -117,3 +118,47 @@ def test_schema_includes_promise_events(quality_manager):
     response = api(quality_manager).get(reverse("api:schema"), {"format": "json"})
     assert response.status_code == 200
     assert "/api/v1/promise-events/" in response.json()["paths"]
+
+
+# Found by the API fuzzing on PostgreSQL: a timestamp in year 7 with a +19:25
+# offset. Kept here as ordinary, repeatable tests.
+ANCIENT = "0007-03-01T00:00:00+19:25"
+
+
+@pytest.mark.parametrize("field", ["occurred_at", "started_at", "ended_at"])
+def test_an_event_in_year_7_is_refused_with_a_field_error(
+    service_staff, indicator, field
+):
+    data = {
+        "indicator": indicator.pk,
+        "started_at": "2026-03-06T16:30:00+02:00",
+        "ended_at": "2026-03-09T11:00:00+02:00",
+        field: ANCIENT,
+    }
+    response = api(service_staff).post(URL, data, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()[field] == [str(ERR_BEFORE_1900)]
+    assert not FulfilmentEvent.objects.exists()
+
+
+def test_an_event_in_the_future_is_refused(service_staff, indicator):
+    response = api(service_staff).post(
+        URL,
+        {"indicator": indicator.pk, "occurred_at": "2999-01-01T00:00:00+02:00"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["occurred_at"] == [str(ERR_IN_FUTURE)]
+    assert not FulfilmentEvent.objects.exists()
+
+
+def test_listing_since_year_7_is_a_field_error(executive, indicator):
+    response = api(executive).get(URL, {"since": ANCIENT})
+    assert response.status_code == 400
+    assert response.json()["since"] == [str(ERR_BEFORE_1900)]
+
+
+def test_listing_since_a_moment_with_a_large_offset_answers(executive, indicator):
+    # +19:25 is valid ISO 8601 but beyond what PostgreSQL accepts as an offset.
+    response = api(executive).get(URL, {"since": "2026-03-01T00:00:00+19:25"})
+    assert response.status_code == 200
