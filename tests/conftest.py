@@ -1,20 +1,68 @@
 """Personas for access tests: someone who may write, someone who may only read,
 an outsider; plus one user per role of DESIGN.md."""
 
+import os
+import zlib
+
+import factory.random
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from qms import roles
 from tests.factories import UserFactory
 
+# Hypothesis draws the same examples on every run (derandomised, no example
+# database), so a property test passes or fails by the code alone. A wider
+# random search is one option away: QMS_HYPOTHESIS_PROFILE=explore (random
+# seeds, ten times the examples, failures remembered in .hypothesis/).
+hypothesis_settings.register_profile(
+    "deterministic", derandomize=True, database=None, print_blob=True
+)
+hypothesis_settings.register_profile(
+    "explore", derandomize=False, max_examples=1000, print_blob=True
+)
+hypothesis_settings.load_profile(
+    os.environ.get("QMS_HYPOTHESIS_PROFILE", "deterministic")
+)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the tests marked slow (exhaustive sweeps; CI runs them once)",
+    )
+
+
+def _deselect_slow(config, items) -> None:
+    if config.getoption("--slow"):
+        return
+    kept, slow = [], []
+    for item in items:
+        (slow if item.get_closest_marker("slow") else kept).append(item)
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = kept
+
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: cached option lists (qms.options)
-    or rate-limit counters filled by an earlier test may hold rows that its
-    rolled-back transaction took away."""
+def _same_start(request):
+    """Each test starts from the same state whichever tests ran before it in
+    the same process (under xdist the neighbours change from run to run):
+
+    - an empty cache: cached option lists (qms.options) or rate-limit counters
+      filled by an earlier test may hold rows that its rolled-back transaction
+      took away, and a warm cache would save queries a budget counts;
+    - an empty content-type cache, for the same reason: whether the first
+      lookup of a model's content type is a query must not depend on order;
+    - factory_boy's random names (Faker) seeded from the test's own id.
+    """
+    from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
 
     cache.clear()
+    ContentType.objects.clear_cache()
+    factory.random.reseed_random(zlib.crc32(request.node.nodeid.encode()))
 
 
 @pytest.fixture
@@ -70,11 +118,13 @@ def _is_transactional(item) -> bool:
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Tests that commit run last. After each, the test database is flushed,
+def pytest_collection_modifyitems(config, items):
+    """Slow variants are left out unless asked for (--slow). Tests that commit
+    run last. After each, the test database is flushed,
     which would pull the seeded rows (roles, channels) from under any later
     test, including ones pytest-django cannot see use the database (those
     asking for a persona through ``request.getfixturevalue``)."""
+    _deselect_slow(config, items)
     items.sort(key=_is_transactional)
 
 

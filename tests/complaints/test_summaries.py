@@ -8,6 +8,7 @@ years and the whole range, with each filter, and again after edits.
 """
 
 import datetime
+import itertools
 import random
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -43,6 +44,13 @@ RANGES = [
     (datetime.date(2025, 12, 3), datetime.date(2025, 12, 20)),  # inside a month
 ]
 PERIODS = ["month", "quarter", "year", None]
+
+
+@pytest.fixture(params=["pairwise", pytest.param("full", marks=pytest.mark.slow)])
+def sweep(request) -> str:
+    """How many combinations a test compares after each change: pairwise in
+    the default run, every one in the slow run (``pytest --slow``, once in CI)."""
+    return request.param
 
 
 @pytest.fixture(autouse=True)
@@ -162,20 +170,45 @@ def live_rows(filters, start, end, period):
     return monitoring.period_rows(cases, start, end, period)
 
 
-def assert_all_equal(world):
-    for filters in filter_sets(world):
-        for start, end in RANGES:
-            for period in PERIODS:
-                served = summaries.period_rows(filters, start, end, period)
-                assert served == live_rows(filters, start, end, period), (
-                    filters,
-                    start,
-                    end,
-                    period,
-                )
-    for filters in filter_sets(world)[:4]:
+def sweep_points(world, sweep: str) -> list:
+    """The (filters, range, period) combinations a sweep compares. ``full`` is
+    every one (8 by 4 by 4, slow: thousands of aggregate queries); ``pairwise``
+    covers every pair of values (each filter with each range and each period,
+    each range with each period) in a quarter of the queries."""
+    filters = filter_sets(world)
+    if sweep == "full":
+        return list(itertools.product(filters, RANGES, PERIODS))
+    return [
+        (one, RANGES[r], PERIODS[(i + r) % len(PERIODS)])
+        for i, one in enumerate(filters)
+        for r in range(len(RANGES))
+    ]
+
+
+def measure_points(sweep: str) -> list:
+    """(measure, filter set, period): all of them, or pairwise (each measure
+    with each filter set and each period, each filter set with each period)."""
+    if sweep == "full":
+        return list(itertools.product(measures.MEASURES, range(3), PERIODS))
+    return [
+        (measure, (m + p) % 3, period)
+        for m, measure in enumerate(measures.MEASURES)
+        for p, period in enumerate(PERIODS)
+    ]
+
+
+def assert_all_equal(world, sweep: str = "pairwise"):
+    for filters, (start, end), period in sweep_points(world, sweep):
+        served = summaries.period_rows(filters, start, end, period)
+        assert served == live_rows(filters, start, end, period), (
+            filters,
+            start,
+            end,
+            period,
+        )
+    for filters in filter_sets(world)[: 4 if sweep == "full" else 2]:
         assert_dashboard_equal(filters)
-    assert_measures_equal(world)
+    assert_measures_equal(world, sweep)
     assert not CaseMonthSummary.objects.filter(month__gte=CURRENT).exists()
     assert not CaseMonthTally.objects.filter(month__gte=CURRENT).exists()
 
@@ -187,29 +220,29 @@ def assert_dashboard_equal(filters, start=FIRST, end=datetime.date(2026, 6, 1)):
     assert served == live
 
 
-def assert_measures_equal(world):
+def assert_measures_equal(world, sweep: str):
     _top, sub, _other = world["units"]
     water = world["categories"][0]
-    for measure in measures.MEASURES:
+    filter_choices = ({}, {"kind": K.CLAIM}, {"category": water, "org_unit": sub})
+    for measure, choice, period in measure_points(sweep):
+        filters = filter_choices[choice]
         reading = measures.READINGS[measure.key]
-        for filters in ({}, {"kind": K.CLAIM}, {"category": water, "org_unit": sub}):
-            for period in PERIODS:
-                start, end = FIRST, datetime.date(2026, 6, 1)
-                served = measure.compute(start, end, period=period, filters=filters)
-                cases = monitoring.apply_filters(
-                    Case.objects.all(), monitoring.Filters.from_dict(filters)
-                )
-                live = [
-                    measures.point_from_row(row, reading)
-                    for row in monitoring.period_rows(
-                        cases, start, end, period, parts=reading.parts
-                    )
-                ]
-                assert served == live, (measure.key, filters, period)
+        start, end = FIRST, datetime.date(2026, 6, 1)
+        served = measure.compute(start, end, period=period, filters=filters)
+        cases = monitoring.apply_filters(
+            Case.objects.all(), monitoring.Filters.from_dict(filters)
+        )
+        live = [
+            measures.point_from_row(row, reading)
+            for row in monitoring.period_rows(
+                cases, start, end, period, parts=reading.parts
+            )
+        ]
+        assert served == live, (measure.key, filters, period)
 
 
-def test_summaries_equal_the_live_figures(world):
-    assert_all_equal(world)
+def test_summaries_equal_the_live_figures(sweep, world):
+    assert_all_equal(world, sweep)
     months = set(CaseSummaryMonth.objects.values_list("month", flat=True))
     assert months == {datetime.date(2025, m, 1) for m in (11, 12)} | {
         datetime.date(2026, m, 1) for m in (1, 2, 3, 4)
@@ -217,8 +250,8 @@ def test_summaries_equal_the_live_figures(world):
     assert CaseMonthSummary.objects.exists() and CaseMonthTally.objects.exists()
 
 
-def test_summaries_follow_edits(world, quality_manager):
-    assert_all_equal(world)
+def test_summaries_follow_edits(sweep, world, quality_manager):
+    assert_all_equal(world, sweep)
     rng = world["rng"]
     cases = [c for c in world["cases"] if c.received_at.date() < CURRENT]
     water, brown, bills = world["categories"]
@@ -254,7 +287,7 @@ def test_summaries_follow_edits(world, quality_manager):
         case.remedy_cost = Decimal("12.25")
         case.acknowledged_at = case.received_at + datetime.timedelta(days=5)
         case.save()
-    assert_all_equal(world)
+    assert_all_equal(world, sweep)
 
     # A dispute grown from an old complaint (received this month).
     origin = next(c for c in cases if c.kind == K.COMPLAINT and not c.disputes.exists())
@@ -274,10 +307,10 @@ def test_summaries_follow_edits(world, quality_manager):
     victim = Case.objects.filter(disputes__isnull=True, origin__isnull=True).first()
     victim.transitions.all().delete()
     victim.delete()
-    assert_all_equal(world)
+    assert_all_equal(world, sweep)
 
 
-def test_a_dispute_marks_its_origins_month_stale(world):
+def test_a_dispute_marks_its_origins_month_stale(sweep, world):
     summaries.ensure_fresh(summaries.summarised_months(FIRST, CURRENT))
     origin = next(
         c
@@ -298,7 +331,7 @@ def test_a_dispute_marks_its_origins_month_stale(world):
         "received_at" in q["sql"] and "SELECT" in q["sql"][:7]
         for q in queries.captured_queries
     )
-    assert_all_equal(world)
+    assert_all_equal(world, sweep)
 
 
 def test_a_save_in_the_current_month_adds_no_query(world, django_assert_num_queries):
@@ -375,8 +408,8 @@ def test_up_to_date_months_are_read_in_constant_queries(
         summaries.period_rows(monitoring.Filters(), FIRST, CURRENT, "month")
 
 
-def test_services_keep_the_summaries_right(world, quality_manager):
-    assert_all_equal(world)
+def test_services_keep_the_summaries_right(sweep, world, quality_manager):
+    assert_all_equal(world, sweep)
     old = [
         c
         for c in world["cases"]
@@ -389,22 +422,22 @@ def test_services_keep_the_summaries_right(world, quality_manager):
     for case in old[:3]:
         case = Case.objects.get(pk=case.pk)
         services.case_pause(case=case, reason="waiting", by=quality_manager)
-    assert_all_equal(world)
+    assert_all_equal(world, sweep)
     for case in old[:2]:
         case = Case.objects.get(pk=case.pk)
         services.case_resume(case=case, by=quality_manager)
-    assert_all_equal(world)
+    assert_all_equal(world, sweep)
 
 
-def test_rebuild_recomputes_every_month(world):
+def test_rebuild_recomputes_every_month(sweep, world):
     summaries.ensure_fresh(summaries.summarised_months(FIRST, CURRENT))
     Case.objects.filter(kind=K.CLAIM).update(kind=K.COMPLAINT)  # behind its back
     summaries.rebuild()
-    assert_all_equal(world)
+    assert_all_equal(world, sweep)
 
 
-def test_bulk_writes_keep_the_summaries_right(world):
-    assert_all_equal(world)
+def test_bulk_writes_keep_the_summaries_right(sweep, world):
+    assert_all_equal(world, sweep)
     channel, unit = world["channels"][0], world["units"][1]
     received = datetime.datetime(2026, 1, 14, 10, tzinfo=TALLINN)
     Case.objects.bulk_create(
@@ -422,27 +455,27 @@ def test_bulk_writes_keep_the_summaries_right(world):
             for number in range(5)
         ]
     )
-    assert_all_equal(world)
+    assert_all_equal(world, sweep)
     Case.objects.filter(kind=K.CLAIM).update(channel=world["channels"][1])
-    assert_all_equal(world)
+    assert_all_equal(world, sweep)
     cases = list(Case.objects.filter(kind=K.COMPLAINT)[:5])
     for case in cases:
         case.category = world["categories"][2]
     Case.objects.bulk_update(cases, ["category"])
-    assert_all_equal(world)
+    assert_all_equal(world, sweep)
     # Fields no figure depends on leave the summaries up to date.
     Case.objects.update(subject="changed")
     assert not CaseSummaryMonth.objects.filter(dirty=True).exists()
 
 
-def test_a_closure_day_marks_stale_only_the_months_from_its_own(world):
+def test_a_closure_day_marks_stale_only_the_months_from_its_own(sweep, world):
     summaries.ensure_fresh(summaries.summarised_months(FIRST, CURRENT))
     day = ClosureDay.objects.create(date=datetime.date(2026, 3, 10), reason="Move")
     stale = set(
         CaseSummaryMonth.objects.filter(dirty=True).values_list("month", flat=True)
     )
     assert stale == {datetime.date(2026, 3, 1), datetime.date(2026, 4, 1)}
-    assert_all_equal(world)
+    assert_all_equal(world, sweep)
 
     # Moved earlier: the months from the old and the new date are stale.
     day = ClosureDay.objects.get(pk=day.pk)
@@ -452,6 +485,23 @@ def test_a_closure_day_marks_stale_only_the_months_from_its_own(world):
         CaseSummaryMonth.objects.filter(dirty=True).values_list("month", flat=True)
     )
     assert min(stale) == datetime.date(2026, 1, 1)
-    assert_all_equal(world)
+    assert_all_equal(world, sweep)
     day.delete()
-    assert_all_equal(world)
+    assert_all_equal(world, sweep)
+
+
+def test_a_case_saved_without_being_loaded_marks_only_its_months(sweep, world):
+    summaries.ensure_fresh(summaries.summarised_months(FIRST, CURRENT))
+    loaded = Case.objects.filter(received_at__lt=NOW.replace(day=1)).first()
+    by_hand = Case(
+        **{f.attname: getattr(loaded, f.attname) for f in Case._meta.concrete_fields}
+    )
+    by_hand.remedy_cost = Decimal("12.50")
+    by_hand.decided_at = by_hand.received_at + datetime.timedelta(days=3)
+    by_hand.outcome = Case.Outcome.UPHELD
+    by_hand.save()
+    stale = set(
+        CaseSummaryMonth.objects.filter(dirty=True).values_list("month", flat=True)
+    )
+    assert stale and len(stale) < CaseSummaryMonth.objects.count()
+    assert_all_equal(world, sweep)

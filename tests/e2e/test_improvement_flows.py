@@ -18,6 +18,8 @@ from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.e2e,
+    # What a person sees in the browser: run once, on SQLite.
+    pytest.mark.single_db,
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -18,6 +18,8 @@ from tests.factories import OrgUnitFactory, UserFactory, register_case
 
 pytestmark = [
     pytest.mark.e2e,
+    # What a person sees in the browser: run once, on SQLite.
+    pytest.mark.single_db,
     # The live server runs in another thread: data must be committed.
     pytest.mark.django_db(transaction=True),
 ]

@@ -25,6 +25,8 @@ from tests.factories import OrgUnitFactory, UserFactory, register_case
 
 pytestmark = [
     pytest.mark.fuzz,
+    # Run once, on SQLite; what it found on PostgreSQL is an ordinary test.
+    pytest.mark.single_db,
     # The live server runs in another thread: data must be committed.
     pytest.mark.django_db(transaction=True),
 ]

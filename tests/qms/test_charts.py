@@ -11,6 +11,9 @@ from django.utils import translation
 from qms import charts
 from qms import statistics as s
 
+# SVG from plain data: the engine plays no part.
+pytestmark = pytest.mark.single_db
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 MONTHS = [f"2024-{m:02d}" for m in range(1, 13)]

@@ -8,6 +8,9 @@ from django.utils import translation
 
 from qms import charts
 
+# The chart cache, not the database: the engine plays no part.
+pytestmark = pytest.mark.single_db
+
 LABELS = ["2026-01", "2026-02", "2026-03"]
 
 

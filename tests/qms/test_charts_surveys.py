@@ -6,6 +6,9 @@ import pytest
 
 from qms import charts
 
+# SVG from plain data: the engine plays no part.
+pytestmark = pytest.mark.single_db
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 

@@ -11,6 +11,9 @@ from django.urls import reverse
 
 from tests.factories import register_case
 
+# Response headers and markup: the same whatever the engine.
+pytestmark = pytest.mark.single_db
+
 ROOT = Path(__file__).resolve().parents[2]
 SKIP_DIRS = {".venv", "var", "node_modules", "vendor", ".git"}
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Scans the tracked files: no engine involved.
+pytestmark = pytest.mark.single_db
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PATTERNS = {

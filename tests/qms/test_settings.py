@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Settings read from the environment in subprocesses: no engine involved.
+pytestmark = pytest.mark.single_db
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION = {

@@ -19,6 +19,9 @@ from scipy.stats.contingency import association
 
 from qms import statistics as s
 
+# Plain functions of plain numbers: the engine plays no part.
+pytestmark = pytest.mark.single_db
+
 PROPERTY = settings(max_examples=200, deadline=None)
 
 

@@ -11,6 +11,9 @@ from scipy import stats
 
 from qms import statistics as s
 
+# Plain functions of plain numbers: the engine plays no part.
+pytestmark = pytest.mark.single_db
+
 
 @pytest.mark.parametrize(
     ("population", "expected"),

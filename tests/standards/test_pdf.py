@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from tests.standards.helpers import add_criterion, approve, make_standard
 
-pytestmark = pytest.mark.django_db
+# PDF layout: the same whatever the engine.
+pytestmark = [pytest.mark.django_db, pytest.mark.single_db]
 
 
 def _text(pdf: bytes, tmp_path) -> str:
