@@ -46,11 +46,17 @@ RANGES = [
 PERIODS = ["month", "quarter", "year", None]
 
 
-@pytest.fixture(params=["pairwise", pytest.param("full", marks=pytest.mark.slow)])
-def sweep(request) -> str:
-    """How many combinations a test compares after each change: pairwise in
-    the default run, every one in the slow run (``pytest --slow``, once in CI)."""
-    return request.param
+@pytest.fixture
+def sweep() -> str:
+    """How many combinations a test compares after each change: pairwise.
+    The tests parametrised with ``EVERY_SWEEP`` compare every combination in
+    the slow run too (``pytest --slow``, once in CI)."""
+    return "pairwise"
+
+
+EVERY_SWEEP = pytest.mark.parametrize(
+    "sweep", ["pairwise", pytest.param("full", marks=pytest.mark.slow)]
+)
 
 
 @pytest.fixture(autouse=True)
@@ -241,6 +247,7 @@ def assert_measures_equal(world, sweep: str):
         assert served == live, (measure.key, filters, period)
 
 
+@EVERY_SWEEP
 def test_summaries_equal_the_live_figures(sweep, world):
     assert_all_equal(world, sweep)
     months = set(CaseSummaryMonth.objects.values_list("month", flat=True))
@@ -250,6 +257,7 @@ def test_summaries_equal_the_live_figures(sweep, world):
     assert CaseMonthSummary.objects.exists() and CaseMonthTally.objects.exists()
 
 
+@EVERY_SWEEP
 def test_summaries_follow_edits(sweep, world, quality_manager):
     assert_all_equal(world, sweep)
     rng = world["rng"]
