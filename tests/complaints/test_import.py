@@ -273,15 +273,6 @@ def upload(client, text: str):
     )
 
 
-@pytest.mark.parametrize("persona", ["quality_manager", "service_staff"])
-def test_staff_who_register_cases_may_open_the_import_page(
-    request, client_for, persona
-):
-    client = client_for(request.getfixturevalue(persona))
-
-    assert client.get(IMPORT_URL).status_code == 200
-
-
 @pytest.mark.parametrize("persona", ["executive", "outsider"])
 def test_readers_and_outsiders_may_not_import(request, client_for, persona, units):
     client = client_for(request.getfixturevalue(persona))
@@ -290,13 +281,6 @@ def test_readers_and_outsiders_may_not_import(request, client_for, persona, unit
     assert upload(client, VALID).status_code == 403
     assert client.post(CONFIRM_URL, {"token": "x"}).status_code == 403
     assert not Case.objects.exists()
-
-
-def test_anonymous_visitor_is_sent_to_login(client):
-    response = client.get(IMPORT_URL)
-
-    assert response.status_code == 302
-    assert reverse("login") in response.url
 
 
 def test_upload_shows_a_preview_then_confirm_imports(

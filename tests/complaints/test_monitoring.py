@@ -327,18 +327,6 @@ def test_page_shows_the_figures_to_readers(
     assert "66.7" in html  # April: 2 of 3 acknowledged on time
 
 
-@pytest.mark.parametrize("persona", ["outsider"])
-def test_page_refuses_others(request, client_for, persona):
-    user = request.getfixturevalue(persona)
-    assert client_for(user).get(URL).status_code == 403
-
-
-def test_page_sends_anonymous_visitors_to_sign_in(client):
-    response = client.get(URL)
-    assert response.status_code == 302
-    assert reverse("login") in response["Location"]
-
-
 def test_staff_without_cases_see_no_figures_of_others(
     client_for, service_staff, fixture_cases, frozen
 ):

@@ -147,17 +147,6 @@ def test_pareto_page_is_scoped_to_visible_cases(client_for, service_staff, unit)
     assert [s["breakdown"].cases for s in response.context["sections"]] == [0, 0, 0]
 
 
-def test_pareto_page_access(client, client_for, executive, outsider):
-    assert client_for(executive).get(URL).status_code == 200
-    assert client_for(outsider).get(URL).status_code == 403
-
-
-def test_pareto_page_anonymous_is_sent_to_login(client):
-    response = client.get(URL)
-    assert response.status_code == 302
-    assert "login" in response.url
-
-
 def test_pareto_page_query_budget(
     client_for, quality_manager, unit, django_assert_max_num_queries
 ):

@@ -1,11 +1,13 @@
-"""Who sees and changes which case: unit scope, confidentiality, read-only roles."""
+"""Who sees and changes which case: unit scope, read-only roles, the subject
+employee, process owners (confidential cases, other units' cases and the
+role-by-view answers: tests/qms/test_object_scope.py and access_matrix.py)."""
 
 import pytest
 from django.urls import reverse
 
 from complaints.models import Case
 from qms.models import Membership
-from tests.factories import OrgUnitFactory, UserFactory, register_case
+from tests.factories import OrgUnitFactory, register_case
 
 
 @pytest.fixture
@@ -39,17 +41,6 @@ def test_staff_see_their_units_cases_and_those_below(client_for, staff, units):
     assert client.get(other.get_absolute_url()).status_code == 404
 
 
-def test_confidential_case_only_for_handler_and_quality_manager(
-    client_for, staff, units, quality_manager
-):
-    colleague = UserFactory(username="colleague", roles=["Service staff"])
-    Membership.objects.create(user=colleague, unit=units["bureau"])
-    secret = register_case(org_unit=units["bureau"], confidential=True, handler=staff)
-    assert client_for(staff).get(secret.get_absolute_url()).status_code == 200
-    assert client_for(colleague).get(secret.get_absolute_url()).status_code == 404
-    assert client_for(quality_manager).get(secret.get_absolute_url()).status_code == 200
-
-
 def test_executive_reads_every_unit_but_cannot_act(client_for, executive, units):
     case = register_case(org_unit=units["other"])
     client = client_for(executive)
@@ -61,7 +52,6 @@ def test_executive_reads_every_unit_but_cannot_act(client_for, executive, units)
     assert response.status_code == 403
     case.refresh_from_db()
     assert case.status == Case.Status.RECEIVED
-    assert client.get(reverse("complaints:case-create")).status_code == 403
 
 
 def test_quality_manager_sees_and_handles_everything(
@@ -80,13 +70,6 @@ def test_subject_employee_cannot_act_on_the_case(client_for, staff, units):
         reverse("complaints:case-action", args=[case.reference, "accept"])
     )
     assert response.status_code == 403
-
-
-def test_outsider_gets_403(client_for, outsider, units):
-    case = register_case(org_unit=units["other"])
-    client = client_for(outsider)
-    assert client.get(reverse("complaints:case-list")).status_code == 403
-    assert client.get(case.get_absolute_url()).status_code == 403
 
 
 def test_process_owner_reads_only_cases_their_improvements_act_on(
@@ -118,17 +101,3 @@ def test_process_owner_reads_only_cases_their_improvements_act_on(
     html = client.get(linked.get_absolute_url()).content.decode()
     assert "Next steps" not in html  # reads, does not handle
     assert "Improvement plans raised from here" in html
-
-
-def test_missing_case_is_404(client_for, quality_manager):
-    response = client_for(quality_manager).get(
-        reverse("complaints:case-detail", args=["K-2026-999999"])
-    )
-    assert response.status_code == 404
-
-
-def test_anonymous_is_sent_to_login(client, units):
-    case = register_case(org_unit=units["other"])
-    response = client.get(case.get_absolute_url())
-    assert response.status_code == 302
-    assert reverse("login") in response.url

@@ -361,17 +361,8 @@ def test_handler_sets_root_cause_of_closed_case_from_case_page(
     assert case.root_cause_category == weather
 
 
-def test_executive_reads_analyses_but_cannot_write(client_for, executive, analysis):
+def test_executive_cannot_write_to_an_analysis(client_for, executive, analysis):
     client = client_for(executive)
-    assert client.get(reverse("complaints:analysis-list")).status_code == 200
-    assert client.get(analysis.get_absolute_url()).status_code == 200
-    assert client.get(reverse("complaints:analysis-create")).status_code == 403
-    assert (
-        client.get(
-            reverse("complaints:analysis-update", args=[analysis.pk])
-        ).status_code
-        == 403
-    )
     response = client.post(
         reverse("complaints:whystep-add", args=[analysis.pk]),
         {"question": "Why?", "answer": "x"},
@@ -383,22 +374,6 @@ def test_executive_reads_analyses_but_cannot_write(client_for, executive, analys
     )
     assert response.status_code == 403
     assert not analysis.why_steps.exists()
-
-
-def test_process_owner_reads_analyses(client_for, process_owner, analysis):
-    assert client_for(process_owner).get(analysis.get_absolute_url()).status_code == 200
-
-
-def test_outsider_gets_403(client_for, outsider, analysis):
-    client = client_for(outsider)
-    assert client.get(reverse("complaints:analysis-list")).status_code == 403
-    assert client.get(analysis.get_absolute_url()).status_code == 403
-
-
-def test_anonymous_is_sent_to_login(client, analysis):
-    response = client.get(analysis.get_absolute_url())
-    assert response.status_code == 302
-    assert "login" in response.url
 
 
 def test_missing_analysis_is_404(client_for, quality_manager):

@@ -1,5 +1,6 @@
-"""Pages: access for writers, readers and outsiders, the origin card, and
-query budgets on the overview pages."""
+"""Pages: what writers and readers may do beyond the role-by-view matrix
+(tests/qms/access_matrix.py), the origin card, and query budgets on the
+overview pages."""
 
 import datetime
 
@@ -32,12 +33,6 @@ def action(plan, process_owner):
     )
 
 
-def test_anonymous_is_sent_to_login(client):
-    response = client.get(reverse("improvements:home"))
-    assert response.status_code == 302
-    assert reverse("login") in response["Location"]
-
-
 @pytest.mark.parametrize("persona", ["quality_manager", "executive", "process_owner"])
 def test_overview_readers_see_it(client_for, persona, request):
     response = client_for(request.getfixturevalue(persona)).get(
@@ -45,18 +40,6 @@ def test_overview_readers_see_it(client_for, persona, request):
     )
     assert response.status_code == 200
     assert "Process description" in response.content.decode()
-
-
-def test_outsider_is_refused(client_for, outsider, plan):
-    client = client_for(outsider)
-    assert client.get(reverse("improvements:home")).status_code == 403
-    assert client.get(plan.get_absolute_url()).status_code == 403
-    assert client.get(reverse("improvements:proposal-create")).status_code == 403
-
-
-def test_missing_plan_is_404(client_for, quality_manager):
-    url = reverse("improvements:plan-detail", args=[999999])
-    assert client_for(quality_manager).get(url).status_code == 404
 
 
 def test_overview_flags_overdue_and_costs_constant_queries(
@@ -148,26 +131,10 @@ def test_staff_edits_an_action_they_own(client_for, plan):
     assert response.status_code == 302
 
 
-def test_executive_reads_but_cannot_write(client_for, executive, plan, action):
+def test_executive_sees_but_cannot_update_an_action(client_for, executive, action):
+    # The form is shown to readers (the matrix: GET 200); saving it is refused.
     client = client_for(executive)
-    assert client.get(plan.get_absolute_url()).status_code == 200
-    assert client.get(action.get_absolute_url()).status_code == 200
     assert client.post(action.get_absolute_url(), {"status": "done"}).status_code == 403
-    assert (
-        client.get(reverse("improvements:plan-edit", args=[plan.pk])).status_code == 403
-    )
-    url = reverse("improvements:plan-approve", args=[plan.pk])
-    assert client.post(url).status_code == 403
-    assert client.get(reverse("improvements:proposal-create")).status_code == 403
-
-
-def test_process_owner_cannot_edit_someone_elses_plan(client_for, quality_manager):
-    other_owner = UserFactory(roles=["Process owner"])
-    plan = make_plan(quality_manager, quality_manager)
-    response = client_for(other_owner).get(
-        reverse("improvements:plan-edit", args=[plan.pk])
-    )
-    assert response.status_code == 403
 
 
 def test_my_actions_lists_own_and_flags_overdue(client_for, process_owner, action):
@@ -232,16 +199,6 @@ def test_quality_manager_rejects_with_reason_and_proposer_is_told(
     assert mail.outbox[0].to == [service_staff.email]
 
 
-def test_staff_cannot_decide(client_for, service_staff):
-    proposal = services.proposal_submit(
-        title="T", description="D", proposer=service_staff
-    )
-    url = reverse("improvements:proposal-decide", args=[proposal.pk])
-    assert (
-        client_for(service_staff).post(url, {"decision": "accept"}).status_code == 403
-    )
-
-
 def test_owner_starts_plan_only_with_criterion(
     client_for, quality_manager, process_owner, plan
 ):
@@ -291,8 +248,3 @@ def test_plan_detail_shows_chart_and_verdict(
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == Plan.Status.CLOSED_EFFECTIVE
-
-
-def test_owner_cannot_run_the_check(client_for, process_owner, plan):
-    url = reverse("improvements:plan-check", args=[plan.pk])
-    assert client_for(process_owner).post(url).status_code == 403

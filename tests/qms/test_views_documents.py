@@ -156,13 +156,6 @@ def test_compare_page_shows_added_and_removed_lines(
     assert "Staff shortage" in html
 
 
-def test_compare_needs_two_versions(client_for, executive, document):
-    response = client_for(executive).get(
-        reverse("qms:document-compare", args=[document.pk])
-    )
-    assert response.status_code == 404
-
-
 def test_missing_document_and_version_give_404(client_for, executive, document):
     client = client_for(executive)
     assert client.get(reverse("qms:document-detail", args=[9999])).status_code == 404

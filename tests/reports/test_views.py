@@ -30,27 +30,6 @@ def issued(draft, quality_manager):
     return services.report_issue(report=draft, by=quality_manager)
 
 
-@pytest.mark.parametrize("name", ["reports:home", "reports:dashboard"])
-def test_readers_open_the_list_and_dashboard(
-    client_for, executive, service_staff, process_owner, name
-):
-    for user in (executive, service_staff, process_owner):
-        assert client_for(user).get(reverse(name)).status_code == 200
-
-
-@pytest.mark.parametrize("name", ["reports:home", "reports:dashboard"])
-def test_outsiders_are_refused(client_for, outsider, name):
-    assert client_for(outsider).get(reverse(name)).status_code == 403
-
-
-def test_service_staff_read_but_do_not_see_decisions_or_create(
-    client_for, service_staff
-):
-    client = client_for(service_staff)
-    assert client.get(reverse("reports:decision-list")).status_code == 403
-    assert client.get(reverse("reports:report-create")).status_code == 403
-
-
 def test_executive_reads_and_downloads_but_cannot_issue(
     client_for, executive, issued, draft
 ):
@@ -69,10 +48,6 @@ def test_executive_reads_and_downloads_but_cannot_issue(
     )
     assert (
         client.post(reverse("reports:report-issue", args=[other.pk])).status_code == 403
-    )
-    assert client.get(reverse("reports:report-create")).status_code == 403
-    assert (
-        client.get(reverse("reports:report-edit", args=[other.pk])).status_code == 403
     )
     # Drafts are the quality manager's work in progress.
     assert client.get(other.get_absolute_url()).status_code == 404
@@ -178,21 +153,6 @@ def test_decisions_are_recorded_and_closed_by_their_owner(
         {"text": "x", "owner": process_owner.pk, "due_date": ""},
     )
     assert response.status_code == 400 and ReportDecision.objects.count() == 1
-    # Executives cannot add or close decisions.
-    exec_client = client_for(executive)
-    assert (
-        exec_client.post(
-            reverse("reports:decision-create", args=[issued.pk]),
-            {"text": "x", "owner": executive.pk, "due_date": "2026-09-30"},
-        ).status_code
-        == 403
-    )
-    assert (
-        exec_client.get(
-            reverse("reports:decision-close", args=[decision.pk])
-        ).status_code
-        == 403
-    )
     owner_client = client_for(process_owner)
     response = owner_client.post(
         reverse("reports:decision-close", args=[decision.pk]),
@@ -201,7 +161,9 @@ def test_decisions_are_recorded_and_closed_by_their_owner(
     assert response.status_code == 302
     decision.refresh_from_db()
     assert decision.status == "done" and decision.completed_on == TODAY
-    listing = exec_client.get(reverse("reports:decision-list") + "?status=done")
+    listing = client_for(executive).get(
+        reverse("reports:decision-list") + "?status=done"
+    )
     assert "Hire two agents" in listing.content.decode()
 
 
@@ -221,19 +183,12 @@ def test_quality_manager_edits_and_deletes_a_decision(
     )
     decision.refresh_from_db()
     assert decision.text == "New"
-    assert (
-        client_for(process_owner)
-        .post(reverse("reports:decision-delete", args=[decision.pk]))
-        .status_code
-        == 403
-    )
-    client = client_for(quality_manager)
     client.post(reverse("reports:decision-delete", args=[decision.pk]))
     assert not ReportDecision.objects.exists()
 
 
 def test_distribution_lists_are_managed_by_quality_managers(
-    client_for, quality_manager, executive
+    client_for, quality_manager
 ):
     client = client_for(quality_manager)
     response = client.post(
@@ -249,10 +204,6 @@ def test_distribution_lists_are_managed_by_quality_managers(
         "a@example.org",
         "b@example.org",
     ]
-    assert (
-        client_for(executive).get(reverse("reports:distribution-list")).status_code
-        == 403
-    )
 
 
 def test_dashboard_drills_down_to_the_area_pages(client_for, executive):

@@ -111,12 +111,6 @@ def test_results_propose_improvement_for_weakest(client_for, quality_manager, sc
     assert "Propose an improvement" in body.decode()
 
 
-def test_results_refuse_staff(client_for, service_staff):
-    assert (
-        client_for(service_staff).get(reverse("standards:results")).status_code == 403
-    )
-
-
 def test_results_unit_filter(client_for, quality_manager, scored, unit):
     client = client_for(quality_manager)
     response = client.get(reverse("standards:results"), {"unit": unit.pk})

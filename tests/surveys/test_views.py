@@ -1,5 +1,6 @@
-"""Staff pages: access for each persona, the builder and plan pages, staff
-entry, export, and constant query counts."""
+"""Staff pages (who may open which is in tests/qms/access_matrix.py): the
+builder and plan pages, refused changes, staff entry, export, and constant
+query counts."""
 
 import csv
 import io
@@ -62,28 +63,14 @@ def test_quality_manager_sees_every_page(client_for, quality_manager, plan):
 
 
 @pytest.mark.django_db
-def test_executive_reads_but_cannot_change(client_for, executive, plan):
+def test_executive_cannot_approve_a_plan(client_for, executive, plan):
     client = client_for(executive)
-    assert client.get(reverse("surveys:wave-detail", args=[plan.pk])).status_code == 200
-    assert client.get(reverse("surveys:wave-update", args=[plan.pk])).status_code == 403
-    assert (
-        client.get(reverse("surveys:wave-participants", args=[plan.pk])).status_code
-        == 403
-    )
-    assert client.get(reverse("surveys:wave-export", args=[plan.pk])).status_code == 403
     response = client.post(
         reverse("surveys:wave-transition", args=[plan.pk]), {"to": "approved"}
     )
     assert response.status_code == 403
     plan.refresh_from_db()
     assert plan.status == S.DRAFT
-
-
-@pytest.mark.django_db
-def test_outsider_is_refused_everywhere(client_for, outsider, plan):
-    client = client_for(outsider)
-    for url in pages(plan):
-        assert client.get(url).status_code == 403, url
 
 
 @pytest.mark.django_db
@@ -166,14 +153,11 @@ def test_preview_renders_every_language_and_saves_nothing(
 
 
 @pytest.mark.django_db
-def test_staff_entry_needs_permission_and_records_source(
-    client_for, service_staff, executive
-):
+def test_staff_entry_records_source(client_for, service_staff):
     wave = build_wave()
     group = add_group(wave)
     p = add_participant(wave, group=group)
     url = reverse("surveys:wave-entry", args=[wave.pk])
-    assert client_for(executive).get(url).status_code == 403
     client = client_for(service_staff)
     assert client.get(url).status_code == 200
     data = {
