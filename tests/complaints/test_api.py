@@ -282,3 +282,37 @@ def test_updated_since_with_an_offset_postgresql_does_not_know_answers(quality_m
     assert response.status_code == 200
     response = client.get(LIST_URL, {"updated_since": "0007-03-01T00:00:00+19:25"})
     assert response.status_code == 400
+
+
+# Found by the API fuzzing: a code with a NUL character (PostgreSQL cannot even
+# compare such text) answered 500 instead of the field's "does not exist".
+@pytest.mark.parametrize("field", ["channel", "org_unit", "category", "service"])
+def test_a_code_with_a_nul_character_is_a_field_error(
+    quality_manager, intake_unit, field
+):
+    response = api_for(quality_manager).post(
+        LIST_URL, payload(**{field: "pho\x00ne"}), format="json"
+    )
+    assert response.status_code == 400
+    assert "does not exist" in response.json()[field][0]
+    assert not Case.objects.exists()
+
+
+# Found by the API fuzzing: an undecided case's blank outcome was outside the
+# enum the schema published.
+def test_the_schema_admits_the_blank_outcome_of_an_undecided_case(
+    quality_manager, intake_unit
+):
+    make_case(intake_unit)
+    client = api_for(quality_manager)
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    outcome = components["Case"]["properties"]["outcome"]
+    alternatives = outcome.get("oneOf", [outcome])
+    admitted = set()
+    for alternative in alternatives:
+        if "$ref" in alternative:
+            alternative = components[alternative["$ref"].rsplit("/", 1)[1]]
+        admitted |= set(alternative.get("enum", []))
+    assert client.get(LIST_URL).json()["results"][0]["outcome"] == ""
+    assert "" in admitted and "upheld" in admitted
