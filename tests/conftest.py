@@ -14,7 +14,8 @@ from tests.factories import UserFactory
 # Hypothesis draws the same examples on every run (derandomised, no example
 # database), so a property test passes or fails by the code alone. A wider
 # random search is one option away: QMS_HYPOTHESIS_PROFILE=explore (random
-# seeds, ten times the examples, failures remembered in .hypothesis/).
+# seeds, ten times the examples where a test sets no number of its own,
+# failures remembered in .hypothesis/).
 hypothesis_settings.register_profile(
     "deterministic", derandomize=True, database=None, print_blob=True
 )
