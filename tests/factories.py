@@ -13,10 +13,10 @@ Conventions for every factory module:
   creating look-alikes;
 - a record whose creation belongs to a service (a numbered reference, a first
   status logged, a history user, computed fields) is created through that
-  service by the factory's ``_create``. Such factories take the service's extra
-  arguments (``by``, ``body``, ``answers``...) as keyword arguments, and only
-  ``create`` is supported for them (``build`` would hand those arguments to the
-  model);
+  service by the factory's ``_create``, and the module's docstring says so.
+  Such factories take the service's extra arguments (``by``, ``body``,
+  ``answers``...) as keyword arguments; one that declares such an argument
+  supports ``create`` only (``build`` would hand it to the model);
 - these factories are for tests only: the demo and benchmark data
   (``qms.demo``, ``bench``) stay deterministic and do not use them.
 
