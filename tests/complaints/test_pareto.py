@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints import rca
-from complaints.models import Case, Category, RootCauseCategory
-from qms.models import Channel
-from tests.factories import OrgUnitFactory, register_case
+from complaints.models import Case, RootCauseCategory
+from tests.complaints.factories import CaseFactory, CategoryFactory
+from tests.factories import OrgUnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +18,7 @@ URL = reverse("complaints:pareto")
 
 
 def _cases(category, n, unit, **fields):
-    for _ in range(n):
-        register_case(category=category, org_unit=unit, **fields)
+    CaseFactory.create_batch(n, category=category, org_unit=unit, **fields)
 
 
 @pytest.fixture
@@ -30,22 +29,12 @@ def unit():
 @pytest.fixture
 def fifty_thirty(unit):
     """Hand-worked example: 50/30/10/6/4 cases; 80 % is reached at the second."""
-    main = Category.objects.create(name="Water", code="t-water")
-    phone = Channel.objects.get(code="phone")
+    main = CategoryFactory(name="Water")
     sizes = {"A": 50, "B": 30, "C": 10, "D": 6, "E": 4}
     for name, n in sizes.items():
-        child = Category.objects.create(name=name, code=f"t-{name}", parent=main)
+        child = CategoryFactory(name=name, parent=main)
         Case.objects.bulk_create(
-            [
-                Case(
-                    reference=f"K-T{name}{i:04d}",
-                    channel=phone,
-                    category=child,
-                    org_unit=unit,
-                    description="x",
-                )
-                for i in range(n)
-            ]
+            CaseFactory.build_batch(n, category=child, org_unit=unit)
         )
     return sizes
 
@@ -71,9 +60,9 @@ def test_pareto_cut_is_configurable(fifty_thirty):
 
 
 def test_pareto_by_main_category_puts_uncategorised_other_last(unit):
-    big = Category.objects.create(name="Billing", code="t-billing")
-    small = Category.objects.create(name="Meters", code="t-meters")
-    sub = Category.objects.create(name="Wrong", code="t-wrong", parent=big)
+    big = CategoryFactory(name="Billing")
+    small = CategoryFactory(name="Meters")
+    sub = CategoryFactory(name="Wrong", parent=big)
     _cases(big, 2, unit)
     _cases(sub, 2, unit)
     _cases(small, 1, unit)
@@ -99,8 +88,8 @@ def test_pareto_by_root_cause_counts_cases_per_root_cause(unit):
 
 
 def test_pareto_by_cost_sums_remedy_cost_per_category(unit):
-    cheap = Category.objects.create(name="Cheap", code="t-cheap")
-    costly = Category.objects.create(name="Costly", code="t-costly")
+    cheap = CategoryFactory(name="Cheap")
+    costly = CategoryFactory(name="Costly")
     _cases(cheap, 3, unit, remedy_cost=Decimal("10.00"))
     _cases(costly, 1, unit, remedy_cost=Decimal("100.50"))
     _cases(costly, 2, unit)  # no remedy: not counted
@@ -127,7 +116,7 @@ def test_pareto_period_leaves_out_older_cases(unit):
 
 
 def test_pareto_page_shows_tables_and_charts(client_for, quality_manager, unit):
-    category = Category.objects.create(name="Billing", code="t-billing")
+    category = CategoryFactory(name="Billing")
     last_month = timezone.now() - datetime.timedelta(days=35)
     _cases(category, 3, unit, received_at=last_month)
     response = client_for(quality_manager).get(URL)
@@ -139,7 +128,7 @@ def test_pareto_page_shows_tables_and_charts(client_for, quality_manager, unit):
 
 
 def test_pareto_page_is_scoped_to_visible_cases(client_for, service_staff, unit):
-    category = Category.objects.create(name="Secret unit topic", code="t-secret")
+    category = CategoryFactory(name="Secret unit topic")
     last_month = timezone.now() - datetime.timedelta(days=35)
     _cases(category, 2, unit, received_at=last_month)  # staff has no unit
     response = client_for(service_staff).get(URL)
@@ -150,7 +139,7 @@ def test_pareto_page_is_scoped_to_visible_cases(client_for, service_staff, unit)
 def test_pareto_page_query_budget(
     client_for, quality_manager, unit, django_assert_max_num_queries
 ):
-    category = Category.objects.create(name="Billing", code="t-billing")
+    category = CategoryFactory(name="Billing")
     last_month = timezone.now() - datetime.timedelta(days=35)
     _cases(category, 5, unit, received_at=last_month)
     client = client_for(quality_manager)

@@ -11,25 +11,20 @@ from django.core.management import call_command
 from complaints import reminders
 from complaints.models import Case, Message
 from complaints.tasks_reminders import send_complaint_reminders
-from qms.models import Channel
+from tests.complaints.factories import CaseFactory
 from tests.factories import OrgUnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 NOW = datetime.datetime(2026, 3, 10, 7, 30, tzinfo=TALLINN)
-_numbers = iter(range(1, 10_000))
 
 
 def make_case(*, due_in_hours: float, **fields):
-    fields.setdefault("channel", Channel.objects.get(code="phone"))
     fields.setdefault("status", Case.Status.INVESTIGATING)
     fields.setdefault("received_at", NOW - datetime.timedelta(days=10))
-    return Case.objects.create(
-        reference=f"K-2026-{next(_numbers):06d}",
-        description="x",
-        response_due_at=NOW + datetime.timedelta(hours=due_in_hours),
-        **fields,
+    return CaseFactory(
+        response_due_at=NOW + datetime.timedelta(hours=due_in_hours), **fields
     )
 
 

@@ -1,7 +1,11 @@
+"""Improvement plans built through the real services (the factories in
+``tests.improvements.factories`` call them)."""
+
 import datetime
 
 from improvements import services
 from improvements.models import Plan
+from tests.improvements.factories import PlanFactory
 
 from .conftest import CUTOFF, FAKE_RATE
 
@@ -10,13 +14,7 @@ IMPLEMENTED = datetime.date(2024, 7, 1)
 
 
 def make_plan(owner, by, **fields) -> Plan:
-    return services.plan_create(
-        title=fields.pop("title", "Fewer discoloured-water complaints"),
-        problem="Brown water after mains flushing.",
-        owner=owner,
-        by=by,
-        **fields,
-    )
+    return PlanFactory(owner=owner, created_by=by, **fields)
 
 
 def implemented_plan(

@@ -1,20 +1,17 @@
-"""Needs built through the real services."""
+"""Needs built through the real services (the factories in
+``tests.needs.factories`` call them)."""
 
 from needs import services
 from needs.models import Need
+from tests.needs.factories import NeedFactory, NeedReviewFactory
 
 
 def make_need(by=None, **fields) -> Need:
-    fields.setdefault("statement", "Bills should be easy to read.")
-    fields.setdefault("source", Need.Source.SURVEY)
-    segments = fields.pop("segments", None)
-    return services.need_save(need=Need(**fields), by=by, segments=segments)
+    return NeedFactory(by=by, **fields)
 
 
 def review(need, by, result="yes"):
-    return services.need_review(
-        need=need, by=by, result=result, rationale="We have the people."
-    )
+    return NeedReviewFactory(need=need, reviewed_by=by, result=result)
 
 
 def accept(need, by) -> Need:

@@ -3,8 +3,8 @@ for 200 days with three criteria (one critical, one on a 1-5 scale)."""
 
 import pytest
 
-from qms.models import Channel, Membership
-from tests.factories import OrgUnitFactory
+from qms.models import Channel
+from tests.factories import MembershipFactory, OrgUnitFactory
 from tests.standards.helpers import add_criterion, approve, days, make_standard, today
 
 
@@ -15,7 +15,7 @@ def unit():
 
 @pytest.fixture
 def agent(service_staff, unit):
-    Membership.objects.create(user=service_staff, unit=unit)
+    MembershipFactory(user=service_staff, unit=unit)
     return service_staff
 
 

@@ -1,42 +1,42 @@
+"""Standards built through the real services (the factories in
+``tests.standards.factories`` call them)."""
+
 import datetime
 
 from django.utils import timezone
 
-from qms import services as core_services
-from qms.models import Channel, DocumentVersion
+from qms.models import Channel
 from standards import services
-from standards.models import Criterion
+from tests.standards.factories import (
+    CriterionFactory,
+    EvaluationFactory,
+    StandardFactory,
+    approve,
+)
+
+# ``approve`` lives with the factories (standard_in_force uses it).
+__all__ = [
+    "add_criterion",
+    "answers",
+    "approve",
+    "days",
+    "evaluate",
+    "make_standard",
+    "today",
+]
 
 
 def make_standard(owner, identifier="STD-T", title="Phone standard", channel="phone"):
-    return services.standard_create(
+    return StandardFactory(
+        owner=owner,
         identifier=identifier,
         title=title,
-        owner=owner,
-        purpose="Callers are served well.",
-        scope="All calls.",
         channels=[Channel.objects.get(code=channel)],
-        body="Answer quickly.",
     )
 
 
 def add_criterion(version, behaviour="Answers within three rings.", **fields):
-    return Criterion.objects.create(version=version, behaviour=behaviour, **fields)
-
-
-def approve(version, author, approver, effective_from=None):
-    core_services.version_submit(version=version, by=author)
-    if effective_from is not None and effective_from < timezone.localdate():
-        # Approval cannot be back-dated; history is set up by hand.
-        version = core_services.version_approve(version=version, by=approver)
-        DocumentVersion.objects.filter(pk=version.pk).update(
-            effective_from=effective_from
-        )
-        version.refresh_from_db()
-        return version
-    return core_services.version_approve(
-        version=version, by=approver, effective_from=effective_from
-    )
+    return CriterionFactory(version=version, behaviour=behaviour, **fields)
 
 
 def today():
@@ -55,12 +55,10 @@ def answers(version, *values):
 def evaluate(standard, employee, evaluator, *values, day=None, **fields):
     day = day or today() - days(3)
     version = services.version_in_force(standard=standard, on=day)
-    return services.evaluation_create(
+    return EvaluationFactory(
         standard=standard,
-        interaction_type="call",
         reference=fields.pop("reference", "CALL-1"),
         interaction_date=day,
-        channel=Channel.objects.get(code="phone"),
         employee=employee,
         evaluator=evaluator,
         answers=answers(version, *values),

@@ -1,22 +1,24 @@
 """Builders for survey tests: a small questionnaire with every answer type,
-and waves in a chosen status."""
+and waves in a chosen status (written as stored with the factories of
+``tests.surveys.factories``)."""
 
 import datetime
 
 import pytest
 from django.utils import timezone
 
-from surveys.models import (
-    Option,
-    Participant,
-    Question,
-    Questionnaire,
-    Section,
-    Series,
-    TargetGroup,
-    Wave,
-)
+from surveys.models import Participant, Question, Questionnaire, Wave
 from tests.factories import CustomerFactory, SegmentFactory
+from tests.surveys.factories import (
+    OptionFactory,
+    ParticipantFactory,
+    QuestionFactory,
+    QuestionnaireFactory,
+    SectionFactory,
+    SeriesFactory,
+    TargetGroupFactory,
+    WaveFactory,
+)
 
 T = Question.Type
 
@@ -25,45 +27,39 @@ def build_questionnaire(series=None, title="Satisfaction", version=1) -> Questio
     """Two pages: (1) Q_OVERALL csat required, Q_NPS nps, Q_WHY text shown
     only if Q_OVERALL is 1 or 2; (2) Q_CHANNEL single, Q_TOPICS multiple,
     Q_VISITS numeric."""
-    series = series or Series.objects.create(name="Yearly", code="yearly")
-    q = Questionnaire.objects.create(series=series, version=version, title=title)
-    s1 = Section.objects.create(
-        questionnaire=q, order=1, title_en="About us", title_et="Meist"
-    )
-    s2 = Section.objects.create(
-        questionnaire=q, order=2, title_en="You", title_et="Teie"
-    )
-    overall = Question.objects.create(
+    series = series or SeriesFactory(name="Yearly", code="yearly")
+    q = QuestionnaireFactory(series=series, version=version, title=title)
+    s1 = SectionFactory(questionnaire=q, order=1, title_en="About us", title_et="Meist")
+    s2 = SectionFactory(questionnaire=q, order=2, title_en="You", title_et="Teie")
+    overall = QuestionFactory(
         questionnaire=q, section=s1, order=1, code="Q_OVERALL", type=T.CSAT,
         required=True, is_overall=True, text_en="How satisfied are you overall?",
         text_et="Kui rahul te üldiselt olete?", text_ru="Насколько вы довольны?",
         low_label_en="Very dissatisfied", high_label_en="Very satisfied",
     )  # fmt: skip
-    Question.objects.create(
+    QuestionFactory(
         questionnaire=q, section=s1, order=2, code="Q_NPS", type=T.NPS,
         text_en="How likely are you to recommend us?",
         text_et="Kui tõenäoliselt soovitaksite meid?",
     )  # fmt: skip
-    Question.objects.create(
+    QuestionFactory(
         questionnaire=q, section=s1, order=3, code="Q_WHY", type=T.TEXT,
         required=True, text_en="What went wrong?", text_et="Mis läks valesti?",
         show_if=overall, show_if_values=[1, 2],
     )  # fmt: skip
-    channel = Question.objects.create(
+    channel = QuestionFactory(
         questionnaire=q, section=s2, order=1, code="Q_CHANNEL", type=T.SINGLE,
         text_en="How did you contact us?", text_et="Kuidas te meiega ühendust võtsite?",
     )  # fmt: skip
     for value, label in [(1, "Phone"), (2, "E-mail"), (3, "Office")]:
-        Option.objects.create(
-            question=channel, order=value, value=value, label_en=label
-        )
-    topics = Question.objects.create(
+        OptionFactory(question=channel, order=value, value=value, label_en=label)
+    topics = QuestionFactory(
         questionnaire=q, section=s2, order=2, code="Q_TOPICS", type=T.MULTIPLE,
         text_en="What was it about?",
     )  # fmt: skip
     for value, label in [(1, "Bill"), (2, "Water"), (3, "Meter")]:
-        Option.objects.create(question=topics, order=value, value=value, label_en=label)
-    Question.objects.create(
+        OptionFactory(question=topics, order=value, value=value, label_en=label)
+    QuestionFactory(
         questionnaire=q, section=s2, order=3, code="Q_VISITS", type=T.NUMERIC,
         text_en="How many times did you contact us?",
     )  # fmt: skip
@@ -77,14 +73,8 @@ def build_wave(
     today = timezone.localdate()
     fields.setdefault("opens_on", today - datetime.timedelta(days=1))
     fields.setdefault("closes_on", today + datetime.timedelta(days=14))
-    return Wave.objects.create(
-        series=questionnaire.series,
-        questionnaire=questionnaire,
-        name="Wave 2026",
-        status=status,
-        anonymous=anonymous,
-        sample_seed=42,
-        **fields,
+    return WaveFactory(
+        questionnaire=questionnaire, status=status, anonymous=anonymous, **fields
     )
 
 
@@ -94,7 +84,7 @@ def add_group(wave, name="Households", population=1000, customers=0, **customer_
         customer_fields.setdefault("consent_surveys", True)
         c = CustomerFactory(**customer_fields)
         c.segments.add(segment)
-    return TargetGroup.objects.create(
+    return TargetGroupFactory(
         wave=wave, segment=segment, name=name, population=population
     )
 
@@ -105,7 +95,7 @@ def add_participant(wave, group=None, **fields):
     # English unless a test asks for another language: the assertions read
     # the English texts (the pages speak the participant's language).
     fields.setdefault("language", "en")
-    return Participant.objects.create(wave=wave, group=group, **fields)
+    return ParticipantFactory(wave=wave, group=group, **fields)
 
 
 # Answers that pass page 1 and page 2.

@@ -1,6 +1,7 @@
 """Builders of survey data for the analysis tests: a series with a
-questionnaire, waves with target groups, and responses with their answers,
-written with bulk_create so thousands of answers stay fast."""
+questionnaire, waves with target groups (from the factories of
+``tests.surveys.factories``), and responses with their answers, written with
+bulk_create so thousands of answers stay fast."""
 
 from __future__ import annotations
 
@@ -22,6 +23,14 @@ from surveys.models import (
     TargetGroup,
     Wave,
 )
+from tests.surveys.factories import (
+    OptionFactory,
+    QuestionFactory,
+    QuestionnaireFactory,
+    SeriesFactory,
+    TargetGroupFactory,
+    WaveFactory,
+)
 
 # code -> (type, is_overall)
 DEFAULT_QUESTIONS = {
@@ -37,20 +46,20 @@ DEFAULT_QUESTIONS = {
 
 
 def make_series(code: str = "sat", kind: str = Series.Kind.RELATIONSHIP) -> Series:
-    return Series.objects.create(name=f"Survey {code}", code=code, kind=kind)
+    return SeriesFactory(name=f"Survey {code}", code=code, kind=kind)
 
 
 def make_questionnaire(
     series: Series, questions: dict | None = None, version: int = 1
 ) -> tuple[Questionnaire, dict[str, Question]]:
-    questionnaire = Questionnaire.objects.create(
+    questionnaire = QuestionnaireFactory(
         series=series, version=version, title=f"{series.name} v{version}"
     )
     created = {}
     for order, (code, (kind, overall)) in enumerate(
         (questions or DEFAULT_QUESTIONS).items()
     ):
-        created[code] = Question.objects.create(
+        created[code] = QuestionFactory(
             questionnaire=questionnaire,
             order=order,
             code=code,
@@ -59,10 +68,8 @@ def make_questionnaire(
             is_overall=overall,
         )
         if kind in ("single", "multiple"):
-            Option.objects.bulk_create(
-                Option(question=created[code], order=v, value=v, label_en=f"Option {v}")
-                for v in (1, 2, 3)
-            )
+            for v in (1, 2, 3):
+                OptionFactory(question=created[code], order=v, value=v)
     return questionnaire, created
 
 
@@ -77,7 +84,7 @@ def make_wave(
     anonymous: bool = False,
     min_seconds: int = 60,
 ) -> tuple[Wave, dict[str, TargetGroup]]:
-    wave = Wave.objects.create(
+    wave = WaveFactory(
         series=series,
         questionnaire=questionnaire,
         name=name,
@@ -88,7 +95,7 @@ def make_wave(
         min_seconds=min_seconds,
     )
     made = {
-        group: TargetGroup.objects.create(wave=wave, name=group, population=population)
+        group: TargetGroupFactory(wave=wave, name=group, population=population)
         for group, population in (groups or {"Private": 5000, "Business": 800}).items()
     }
     return wave, made

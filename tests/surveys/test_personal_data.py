@@ -16,7 +16,7 @@ from django.utils import timezone
 from qms import personal_data
 from qms.models import ErasureLog
 from surveys import followups, selectors, services
-from surveys.models import Answer, FollowUp, Participant, Response, Series, Wave
+from surveys.models import Answer, FollowUp, Participant, Response, Wave
 from tests.factories import CustomerFactory
 from tests.surveys.conftest import (
     add_group,
@@ -24,6 +24,7 @@ from tests.surveys.conftest import (
     build_questionnaire,
     build_wave,
 )
+from tests.surveys.factories import SeriesFactory
 
 EMAIL = "mari.maasikas@example.org"
 WHY = (
@@ -40,9 +41,7 @@ def customer(db):
 
 def _wave(**fields) -> Wave:
     """A wave of its own series (build_wave's default series is one)."""
-    n = Series.objects.count()
-    series = Series.objects.create(name=f"Series {n}", code=f"series-{n}")
-    return build_wave(questionnaire=build_questionnaire(series), **fields)
+    return build_wave(questionnaire=build_questionnaire(SeriesFactory()), **fields)
 
 
 def _submit(participant, values):
