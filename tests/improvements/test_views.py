@@ -43,7 +43,7 @@ def test_overview_readers_see_it(client_for, persona, request):
 
 
 def test_overview_flags_overdue_and_costs_constant_queries(
-    client_for, quality_manager, action, django_assert_max_num_queries
+    client_for, quality_manager, action, django_assert_num_queries
 ):
     for n in range(5):
         services.action_create(
@@ -56,7 +56,7 @@ def test_overview_flags_overdue_and_costs_constant_queries(
     client = client_for(quality_manager)
     # Session + user + permissions (3), awaiting list + count, plan counts,
     # overdue, due for check, verdicts (6), process description (≤3).
-    with django_assert_max_num_queries(14):
+    with django_assert_num_queries(10):
         response = client.get(reverse("improvements:home"))
     body = response.content.decode()
     assert "Overdue" in body
@@ -64,7 +64,7 @@ def test_overview_flags_overdue_and_costs_constant_queries(
 
 
 def test_plan_list_and_detail_query_budget(
-    client_for, quality_manager, process_owner, django_assert_max_num_queries
+    client_for, quality_manager, process_owner, django_assert_num_queries
 ):
     for n in range(8):
         plan = make_plan(process_owner, quality_manager, title=f"Plan {n}")
@@ -77,10 +77,10 @@ def test_plan_list_and_detail_query_budget(
     client = client_for(quality_manager)
     # Session, user, permissions, count, page with owners and open actions,
     # owner choices of the filter form.
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(reverse("improvements:plan-list"))
     assert response.status_code == 200
-    with django_assert_max_num_queries(22):
+    with django_assert_num_queries(12):
         assert client.get(plan.get_absolute_url()).status_code == 200
 
 

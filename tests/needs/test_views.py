@@ -160,20 +160,20 @@ def test_capture_of_an_unknown_case_is_404(client_for, service_staff):
 
 
 def test_registry_list_runs_a_constant_number_of_queries(
-    client_for, quality_manager, django_assert_max_num_queries
+    client_for, quality_manager, django_assert_num_queries
 ):
     client = client_for(quality_manager)
     segments = [SegmentFactory(), SegmentFactory()]
     for _n in range(3):
         make_need(by=quality_manager, owner=UserFactory(), segments=segments)
     client.get(reverse("needs:need-list"))  # warm caches (content types, ...)
-    with django_assert_max_num_queries(40) as few:
+    with django_assert_num_queries(10) as few:
         client.get(reverse("needs:need-list"))
     for _n in range(20):
         make_need(by=quality_manager, owner=UserFactory(), segments=segments)
     # Session, user, permissions, filter choices, count, page, segments
     # prefetch, process description: the same with 3 needs or 23.
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("needs:need-list"))
 
 

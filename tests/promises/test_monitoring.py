@@ -149,7 +149,7 @@ def test_report_section_lists_fulfilment_and_review_signals(quality_manager, ind
 @pytest.mark.parametrize("count", [2, 8])
 @time_machine.travel(datetime.datetime(2026, 5, 10, 12, 0), tick=False)
 def test_dashboard_review_list_runs_two_queries(
-    quality_manager, django_assert_max_num_queries, count
+    quality_manager, django_assert_num_queries, count
 ):
     for i in range(count):
         promise = make_promise(quality_manager, title=f"Promise {i}")
@@ -159,7 +159,7 @@ def test_dashboard_review_list_runs_two_queries(
             add_events(indicator, at(2026, month, 10), 5, 5)
     # Indicators with their promises and owners (1); events grouped by
     # indicator and month (1). Derived indicators add their measure's own.
-    with django_assert_max_num_queries(2):
+    with django_assert_num_queries(2):
         flags = monitoring.promises_needing_review()
     assert len(flags) == count
 

@@ -24,10 +24,10 @@ def test_small_list_is_counted_exactly(segments):
     assert [s.code for s in page] == [f"s{i:03d}" for i in range(10)]
 
 
-def test_count_stops_above_the_cap(segments, django_assert_max_num_queries):
+def test_count_stops_above_the_cap(segments, django_assert_num_queries):
     paginator = CappedPaginator(segments, 5, cap=20)
     # One COUNT over a LIMIT 21 subquery, one query for the page's rows.
-    with django_assert_max_num_queries(2):
+    with django_assert_num_queries(2):
         page = paginator.get_page(1)
         list(page)
     assert paginator.count == 21

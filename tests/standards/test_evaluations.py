@@ -259,21 +259,21 @@ def _many(standard, agent, quality_manager, count):
 
 @pytest.mark.parametrize("count", [2, 12])
 def test_list_export_and_results_use_constant_queries(
-    client_for, standard, agent, quality_manager, count, django_assert_max_num_queries
+    client_for, standard, agent, quality_manager, count, django_assert_num_queries
 ):
     _many(standard, agent, quality_manager, count)
     client = client_for(quality_manager)
     # session, user, permissions x2, count, page, filter form choices (channels,
     # units, staff), nav
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(8):
         assert client.get(reverse("standards:evaluation-list")).status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(4):
         response = client.get(reverse("standards:evaluation-list"), {"export": "csv"})
         body = b"".join(response.streaming_content).decode()
     assert body.count("CALL-") == count
     # session, user, permissions, filter choices, overall, channel, unit,
     # employee, month, criterion, training needs, timeliness, weakest, propose
-    with django_assert_max_num_queries(18):
+    with django_assert_num_queries(14):
         assert client.get(reverse("standards:results")).status_code == 200
 
 

@@ -115,18 +115,18 @@ def test_participations_answers_and_follow_ups_are_found(customer, answered):
 
 
 def test_records_take_a_constant_number_of_queries(
-    customer, answered, django_assert_max_num_queries
+    customer, answered, django_assert_num_queries
 ):
     """Participations, responses, answers, follow-ups: four queries, however
     many waves the customer took part in."""
     from surveys.personal_data import records
 
-    with django_assert_max_num_queries(4):
+    with django_assert_num_queries(4):
         assert len(records(customer)) == 3
     for n in range(3):
         wave = _wave()
         _submit(add_participant(wave, customer=customer), {"Q_OVERALL": 3 + n})
-    with django_assert_max_num_queries(4):
+    with django_assert_num_queries(4):
         assert len(records(customer)) == 3 + 3 * 2
 
 
