@@ -2,20 +2,31 @@
 what their role allows."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from needs import demo
 from needs.models import Need
 from qms import demo as core_demo
 from tests.factories import UserFactory
+from tests.worlds import module_world
 
 from .helpers import make_need
 
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("needs-pages-demo")]
 
-@pytest.fixture
-def seeded(db):
+
+# Seeded once for the module. Every test here uses it: a test that did not
+# would still run inside it once an earlier test had built it, and the
+# personas of tests/conftest.py (username "owner") collide with demo staff.
+@module_world
+def seeded():
+    """The core demo and the needs demo (about 150 needs)."""
     ctx = core_demo.seed()
     demo.seed(ctx)
+    # Check the world's deferred foreign keys once, here: left pending, every
+    # test's end would check them all again (PostgreSQL).
+    connection.check_constraints()
     return ctx
 
 
@@ -44,7 +55,8 @@ def test_admin_lists_needs(client_for, seeded):
     assert client.get(url).status_code == 200
 
 
-def test_process_owner_edits_own_need_only(client_for, process_owner, quality_manager):
+def test_process_owner_edits_own_need_only(client_for, seeded):
+    quality_manager, process_owner = seeded.users["quality"], seeded.users["owner"]
     own = make_need(by=quality_manager, owner=process_owner)
     other = make_need(by=quality_manager)
     client = client_for(process_owner)
