@@ -39,8 +39,8 @@ from qms.models import Customer
 from reports.models import Report
 from standards import services as standards_services
 from standards.models import Evaluation
-from surveys import analysis
 from surveys.models import Answer, Participant, Response, Wave
+from tests.surveys.factories_analysis import skip_chart_drawing
 from tests.worlds import module_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("bench-data")]
@@ -186,8 +186,7 @@ def _no_drawing(monkeypatch) -> None:
     from weasyprint import HTML
 
     monkeypatch.setattr(HTML, "write_pdf", lambda self, *a, **k: b"%PDF-1.7\n")
-    for kind in analysis._CHARTS:
-        monkeypatch.setitem(analysis._CHARTS, kind, lambda *a, **k: "<svg></svg>")
+    skip_chart_drawing(monkeypatch)
 
 
 def test_no_scenario_query_count_grows_with_the_data(bench_data, client, monkeypatch):

@@ -217,3 +217,14 @@ def random_rows(
             extra(rng, row)
         rows.append(row)
     return rows
+
+
+def skip_chart_drawing(monkeypatch) -> None:
+    """Results without matplotlib's drawing (most of a results page's time):
+    every chart an empty SVG. Charts are still asked for, looked up, stored
+    and read as before, with the same queries; for tests that look at the
+    figures and at what is stored, never at a chart's picture."""
+    from surveys import analysis
+
+    for kind in analysis._CHARTS:
+        monkeypatch.setitem(analysis._CHARTS, kind, lambda *a, **k: "<svg></svg>")

@@ -18,12 +18,14 @@ from surveys.models import (
     Answer,
     Option,
     Participant,
+    Question,
     Response,
     Wave,
     WaveAggregate,
     WaveChart,
 )
 from tests.factories import CustomerFactory
+from tests.worlds import module_world
 
 from .factories_analysis import (
     add_participants,
@@ -32,6 +34,7 @@ from .factories_analysis import (
     make_series,
     make_wave,
     random_rows,
+    skip_chart_drawing,
 )
 
 QUESTIONS = {
@@ -48,6 +51,8 @@ QUESTIONS = {
 }
 D = Participant.Disposition
 
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("surveys-aggregates")]
+
 
 def _extra(rng, row):
     row["answers"]["Q_TOPICS"] = sorted(rng.sample([1, 2, 3], rng.randint(1, 2)))
@@ -56,10 +61,11 @@ def _extra(rng, row):
         row["excluded"] = True
 
 
-@pytest.fixture
-def waves(db):
+@module_world
+def waves_world():
     """Two closed waves with every question type, target groups, responses
-    of no group, excluded responses and participant dispositions."""
+    of no group, excluded responses and participant dispositions: ~5,000
+    answers, built once for the module. Their primary keys."""
     series = make_series()
     questionnaire, questions = make_questionnaire(series, QUESTIONS)
     old, old_groups = make_wave(
@@ -75,7 +81,32 @@ def waves(db):
         for group in groups.values():
             add_participants(wave, group, complete=100, invited=60, bounced=5)
         add_participants(wave, None, opted_out=3)
-    return old, new, questions
+    return old.pk, new.pk, {code: q.pk for code, q in questions.items()}
+
+
+@pytest.fixture
+def waves(waves_world):
+    """The module's two waves and its questions by code, read afresh for each
+    test: a test may change them in memory as well as in the database."""
+    old_pk, new_pk, question_pks = waves_world
+    waves = Wave.objects.select_related("series", "questionnaire").in_bulk(
+        [old_pk, new_pk]
+    )
+    questions = Question.objects.select_related("questionnaire").in_bulk(
+        question_pks.values()
+    )
+    return (
+        waves[old_pk],
+        waves[new_pk],
+        {code: questions[pk] for code, pk in question_pks.items()},
+    )
+
+
+@pytest.fixture
+def no_drawing(monkeypatch):
+    """For tests of figures and of what is stored, not of the charts' pictures
+    (tests that compare charts draw them)."""
+    skip_chart_drawing(monkeypatch)
 
 
 def _live(monkeypatch):
@@ -169,7 +200,9 @@ def test_stored_charts_follow_the_language(waves):
         assert dump(analysis.wave_results(new)) == dump(english)
 
 
-def test_second_view_reads_the_stored_rows(waves, django_assert_num_queries):
+def test_second_view_reads_the_stored_rows(
+    waves, no_drawing, django_assert_num_queries
+):
     _, new, _ = waves
     analysis.wave_results(new)
     # previous wave, questions, options, stored aggregates of both waves,
@@ -178,7 +211,7 @@ def test_second_view_reads_the_stored_rows(waves, django_assert_num_queries):
         analysis.wave_results(new)
 
 
-def test_open_waves_are_never_stored(waves):
+def test_open_waves_are_never_stored(waves, no_drawing):
     _, new, _ = waves
     Wave.objects.filter(pk=new.pk).update(status=Wave.Status.FIELDWORK)
     new.refresh_from_db()
@@ -188,7 +221,9 @@ def test_open_waves_are_never_stored(waves):
     assert WaveAggregate.objects.filter(wave=result.previous).exists()  # closed
 
 
-def test_exclusion_and_restore_invalidate(waves, quality_manager, client_for):
+def test_exclusion_and_restore_invalidate(
+    waves, no_drawing, quality_manager, client_for
+):
     _, new, _ = waves
     client = client_for(quality_manager)
     url = reverse("surveys:wave-results", args=[new.pk])
