@@ -30,6 +30,7 @@ from tests.worlds import module_world
 from .factories_analysis import (
     add_participants,
     add_responses,
+    fresh,
     make_questionnaire,
     make_series,
     make_wave,
@@ -86,20 +87,11 @@ def waves_world():
 
 @pytest.fixture
 def waves(waves_world):
-    """The module's two waves and its questions by code, read afresh for each
-    test: a test may change them in memory as well as in the database."""
+    """The module's two waves and its questions by code, new instances for
+    each test."""
     old_pk, new_pk, question_pks = waves_world
-    waves = Wave.objects.select_related("series", "questionnaire").in_bulk(
-        [old_pk, new_pk]
-    )
-    questions = Question.objects.select_related("questionnaire").in_bulk(
-        question_pks.values()
-    )
-    return (
-        waves[old_pk],
-        waves[new_pk],
-        {code: questions[pk] for code, pk in question_pks.items()},
-    )
+    waves = fresh(Wave, {"old": old_pk, "new": new_pk}, "series", "questionnaire")
+    return waves["old"], waves["new"], fresh(Question, question_pks, "questionnaire")
 
 
 @pytest.fixture
