@@ -10,10 +10,14 @@ import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import time_machine
+
 from complaints.models import Case, Category
 from needs.models import Need
+from qms import roles
 from qms.models import Channel, Customer
-from tests.factories import CustomerFactory, OrgUnitFactory
+from tests.factories import CustomerFactory, OrgUnitFactory, UserFactory
+from tests.worlds import module_world
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 NOW = datetime.datetime(2026, 8, 15, 12, 0, tzinfo=TALLINN)
@@ -95,3 +99,48 @@ VOLUME = {
     (2026, 6): 2,
     (2026, 7): 8,
 }
+
+
+def frozen_world(build):
+    """``tests.worlds.module_world`` with the builder run at ``NOW``, like the
+    tests (the ``frozen`` fixture): what is stale or complete depends on the
+    day."""
+
+    def frozen_build():
+        with time_machine.travel(NOW, tick=False):
+            return build()
+
+    frozen_build.__name__ = build.__name__
+    frozen_build.__doc__ = build.__doc__
+    return module_world(frozen_build)
+
+
+def make_quality_manager():
+    """The ``quality_manager`` persona of tests/conftest.py, for a module's
+    world whose draft it writes; the module's ``quality_manager`` fixture
+    then reads it back (see :func:`world_user`)."""
+    return UserFactory(username="qm", roles=[roles.QUALITY_MANAGER])
+
+
+def world_user(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def publish_promises(owner, count: int) -> None:
+    from promises.models import PromiseIndicator
+    from tests.promises.helpers import (
+        add_events,
+        at,
+        make_indicator,
+        make_promise,
+        publish,
+    )
+
+    for i in range(count):
+        promise = make_promise(owner, title=f"Promise {i}")
+        indicator = make_indicator(promise, kind=PromiseIndicator.Kind.KEPT)
+        publish(promise, owner)
+        add_events(indicator, at(2026, 5, 10), 8 + i, 2)
+        add_events(indicator, at(2026, 4, 10), 7, 3)

@@ -1,12 +1,14 @@
 """Report content: every figure is the area's own indicator, the comparison
 columns and significance marks follow the measure's kind, small cells are
-suppressed, sections are discovered, the query count does not grow."""
+suppressed, sections are discovered. The query count (data built at two
+sizes from an empty database): test_building_queries.py.
+
+The cases and needs are built once for the module (each test works in a
+savepoint of them)."""
 
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from scipy import stats
 
 from qms import measures
@@ -14,9 +16,21 @@ from qms.reporting import MIN_CELL, Table
 from reports import building
 from reports.periods import parse_period
 
-from .helpers import NOW, VOLUME, make_cases, make_customers, make_needs
+from .helpers import (
+    NOW,
+    VOLUME,
+    frozen_world,
+    make_cases,
+    make_customers,
+    make_needs,
+    publish_promises,
+)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("frozen"),
+    pytest.mark.xdist_group("reports-building"),
+]
 
 TODAY = NOW.date()
 
@@ -27,13 +41,13 @@ def _whole_period_value(key, period, filters=None):
     return measure.value(point), measure.base(point)
 
 
-@pytest.fixture
+@frozen_world
 def data():
+    """A year of cases, needs in Q1 and Q2 2026."""
     make_customers(40)
-    unit = make_cases(VOLUME)
+    make_cases(VOLUME)
     make_needs(12, datetime.date(2026, 4, 2))
     make_needs(3, datetime.date(2026, 1, 5))
-    return unit
 
 
 def _rows(content, key):
@@ -188,37 +202,6 @@ def test_methods_list_each_indicator_with_its_test(data):
     assert "Welch" in methods["Working days to close"]["test"]
 
 
-def _build_queries() -> int:
-    with CaptureQueriesContext(connection) as captured:
-        building.build(parse_period("2026-Q2", TODAY), today=TODAY)
-    return len(captured.captured_queries)
-
-
-# One grouped call per indicator, each section's tables and the decisions of
-# earlier reports: the number depends on the sections installed, never on
-# the amount of data. The budget is a ceiling for all seven areas.
-QUERY_BUDGET = 90
-# The first build after cases were written around Case.save (bulk_create here)
-# also brings the stale complaints summaries up to date: a fixed number of
-# queries per range read, whatever the number of cases or stale months.
-STALE_BUDGET = 140
-
-
-def test_query_count_does_not_grow_with_the_data():
-    make_customers(5)
-    make_cases(VOLUME)
-    make_needs(3, datetime.date(2026, 4, 2))
-    small_stale, small = _build_queries(), _build_queries()
-    make_customers(50)
-    make_cases(VOLUME, scale=8)
-    make_needs(60, datetime.date(2026, 4, 2))
-    large_stale, large = _build_queries(), _build_queries()
-    assert large <= small
-    assert large <= QUERY_BUDGET
-    assert large_stale <= small_stale
-    assert large_stale <= STALE_BUDGET
-
-
 def test_a_running_period_is_compared_on_the_days_so_far(data):
     # Frozen at 15 August; July had 8 cases.
     make_cases({(2026, 8): 4})  # received on 3-6 August
@@ -231,37 +214,6 @@ def test_a_running_period_is_compared_on_the_days_so_far(data):
     assert cases["p_value"] == pytest.approx(expected)
 
 
-def _publish_promises(owner, count: int) -> None:
-    from promises.models import PromiseIndicator
-    from tests.promises.helpers import (
-        add_events,
-        at,
-        make_indicator,
-        make_promise,
-        publish,
-    )
-
-    for i in range(count):
-        promise = make_promise(owner, title=f"Promise {i}")
-        indicator = make_indicator(promise, kind=PromiseIndicator.Kind.KEPT)
-        publish(promise, owner)
-        add_events(indicator, at(2026, 5, 10), 8 + i, 2)
-        add_events(indicator, at(2026, 4, 10), 7, 3)
-
-
-def test_query_count_does_not_grow_with_the_number_of_promises(quality_manager):
-    make_customers(5)
-    make_cases(VOLUME)
-    _publish_promises(quality_manager, 1)
-    # The first build also brings the complaints summaries of the bulk-created
-    # cases up to date; compare builds in the same (fresh) state.
-    _build_queries()
-    one = _build_queries()
-    _publish_promises(quality_manager, 6)
-    seven = _build_queries()
-    assert seven == one
-
-
 def test_memo_and_chart_cache_do_not_change_the_content(
     data, quality_manager, monkeypatch, settings
 ):
@@ -270,7 +222,7 @@ def test_memo_and_chart_cache_do_not_change_the_content(
     of them off is identical, figure for figure and chart for chart."""
     import contextlib
 
-    _publish_promises(quality_manager, 3)
+    publish_promises(quality_manager, 3)
     period = parse_period("2026-Q2", TODAY)
     settings.QMS_CHART_CACHE_SECONDS = 3600
     on = [building.build(period, today=TODAY) for _ in range(2)]

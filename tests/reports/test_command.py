@@ -1,4 +1,8 @@
-"""The scheduled run: command and Celery task generate, issue and mail."""
+"""The scheduled run: command and Celery task generate, issue and mail.
+
+The cases and the default list are built once for the module (each test works
+in a savepoint of them); PDFs are issued without WeasyPrint's layout
+(``pdf_layout_skipped``: test_issuing.py reads real ones)."""
 
 import pytest
 from django.core import mail
@@ -7,18 +11,23 @@ from django.core.management import CommandError, call_command
 from reports import tasks
 from reports.models import DistributionList, Report
 
-from .helpers import VOLUME, make_cases, make_customers
+from .helpers import VOLUME, frozen_world, make_cases, make_customers
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("frozen", "pdf_layout_skipped"),
+    pytest.mark.xdist_group("reports-command"),
+]
 
 
-@pytest.fixture
+@frozen_world
 def board():
+    """A year of cases and the default distribution list."""
     make_customers(10)
     make_cases(VOLUME)
     return DistributionList.objects.create(
         name="Board", emails="board@example.org", is_default=True
-    )
+    ).pk
 
 
 def test_command_generates_issues_and_mails_the_report(board, capsys):

@@ -1,4 +1,8 @@
-"""Drafts, issue and approval, freezing, the PDF, distribution, decisions."""
+"""Drafts, issue and approval, freezing, the PDF, distribution, decisions.
+
+The cases and the quarter's draft are built once for the module (each test
+works in a savepoint of them). Only the tests that read a PDF's text lay it
+out with WeasyPrint; the others skip the layout (``pdf_layout_skipped``)."""
 
 import datetime
 import subprocess
@@ -11,24 +15,47 @@ from reports import services
 from reports.models import DistributionList, Report, ReportDecision
 from reports.periods import parse_period
 
-from .helpers import NOW, VOLUME, make_cases, make_customers
+from .helpers import (
+    NOW,
+    VOLUME,
+    frozen_world,
+    make_cases,
+    make_customers,
+    make_quality_manager,
+    world_user,
+)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("frozen"),
+    pytest.mark.xdist_group("reports-issuing"),
+]
 
 TODAY = NOW.date()
 
 
-@pytest.fixture
+@frozen_world
 def data():
+    """A year of cases, and the quality manager's draft of Q2 2026."""
     make_customers(20)
-    return make_cases(VOLUME)
+    make_cases(VOLUME)
+    draft = services.report_create(
+        period=parse_period("2026-Q2", TODAY),
+        by=make_quality_manager(),
+        today=TODAY,
+    )
+    return {"draft": draft.pk}
 
 
 @pytest.fixture
-def draft(data, quality_manager):
-    return services.report_create(
-        period=parse_period("2026-Q2", TODAY), by=quality_manager, today=TODAY
-    )
+def quality_manager(data):
+    """The module's quality manager, the draft's author."""
+    return world_user("qm")
+
+
+@pytest.fixture
+def draft(data):
+    return Report.objects.get(pk=data["draft"])
 
 
 def _cases_value(content):
@@ -53,15 +80,16 @@ def test_draft_starts_with_the_summary_drawn_from_signals(draft):
 
 
 def test_a_period_that_has_not_begun_is_refused(data, quality_manager):
+    before = Report.objects.count()  # the module's draft
     with pytest.raises(ValidationError):
         services.report_create(
             period=parse_period("2026-Q4", TODAY), by=quality_manager, today=TODAY
         )
-    assert not Report.objects.exists()
+    assert Report.objects.count() == before
 
 
 def test_issued_report_is_frozen_and_does_not_change_with_the_data(
-    draft, quality_manager
+    draft, quality_manager, pdf_layout_skipped
 ):
     services.report_update(
         report=draft,
@@ -148,7 +176,7 @@ def test_approver_can_return_a_report_to_draft(
 
 
 def test_distribution_mails_the_pdf_to_users_and_addresses(
-    draft, quality_manager, executive
+    draft, quality_manager, executive, pdf_layout_skipped
 ):
     executive.email = "exec@example.org"
     executive.save()
@@ -168,7 +196,7 @@ def test_distribution_mails_the_pdf_to_users_and_addresses(
 
 
 def test_decisions_of_the_previous_report_appear_in_the_next(
-    draft, quality_manager, process_owner
+    draft, quality_manager, process_owner, pdf_layout_skipped
 ):
     report = services.report_issue(report=draft, by=quality_manager)
     done = ReportDecision.objects.create(
@@ -193,7 +221,9 @@ def test_decisions_of_the_previous_report_appear_in_the_next(
         services.decision_close(decision=done, status="done", outcome="Again")
 
 
-def test_versions_count_issued_reports_of_the_same_period(draft, quality_manager):
+def test_versions_count_issued_reports_of_the_same_period(
+    draft, quality_manager, pdf_layout_skipped
+):
     services.report_issue(report=draft, by=quality_manager)
     second = services.report_create(
         period=parse_period("2026-Q2", TODAY), by=quality_manager, today=TODAY
@@ -216,7 +246,9 @@ def test_estonian_report_names_the_period_in_estonian(data, quality_manager):
     assert "mai 2026" in text
 
 
-def test_issuing_by_post_mails_when_asked(client_for, draft, quality_manager):
+def test_issuing_by_post_mails_when_asked(
+    client_for, draft, quality_manager, pdf_layout_skipped
+):
     from django.urls import reverse
 
     board = DistributionList.objects.create(name="Board", emails="b@example.org")

@@ -1,4 +1,8 @@
-"""Pages: who may read, create, issue and approve; the flows through them."""
+"""Pages: who may read, create, issue and approve; the flows through them.
+
+The cases and the quarter's draft are built once for the module (each test
+works in a savepoint of them); PDFs are issued, stored and served without
+WeasyPrint's layout (``pdf_layout_skipped``: test_issuing.py reads real ones)."""
 
 import datetime
 
@@ -9,20 +13,47 @@ from reports import services
 from reports.models import DistributionList, Report, ReportDecision
 from reports.periods import parse_period
 
-from .helpers import NOW, VOLUME, make_cases, make_customers
+from .helpers import (
+    NOW,
+    VOLUME,
+    frozen_world,
+    make_cases,
+    make_customers,
+    make_quality_manager,
+    world_user,
+)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("frozen", "pdf_layout_skipped"),
+    pytest.mark.xdist_group("reports-views"),
+]
 
 TODAY = NOW.date()
 
 
-@pytest.fixture
-def draft(quality_manager):
+@frozen_world
+def data():
+    """A year of cases, and the quality manager's draft of Q2 2026."""
     make_customers(10)
     make_cases(VOLUME)
-    return services.report_create(
-        period=parse_period("2026-Q2", TODAY), by=quality_manager, today=TODAY
+    draft = services.report_create(
+        period=parse_period("2026-Q2", TODAY),
+        by=make_quality_manager(),
+        today=TODAY,
     )
+    return {"draft": draft.pk}
+
+
+@pytest.fixture
+def quality_manager(data):
+    """The module's quality manager, the draft's author."""
+    return world_user("qm")
+
+
+@pytest.fixture
+def draft(data):
+    return Report.objects.get(pk=data["draft"])
 
 
 @pytest.fixture
@@ -61,15 +92,13 @@ def test_missing_report_is_404(client_for, quality_manager):
     assert client.get(reverse("reports:report-pdf", args=[999])).status_code == 404
 
 
-def test_quality_manager_creates_edits_and_issues(client_for, quality_manager):
-    make_customers(10)
-    make_cases(VOLUME)
+def test_quality_manager_creates_edits_and_issues(client_for, quality_manager, data):
     DistributionList.objects.create(name="Board", emails="board@example.org")
     client = client_for(quality_manager)
     response = client.post(
         reverse("reports:report-create"), {"period": "2026-Q2", "language": "en"}
     )
-    report = Report.objects.get()
+    report = Report.objects.exclude(pk=data["draft"]).get()
     assert response.url == reverse("reports:report-edit", args=[report.pk])
     assert "Targets missed" in report.summary
     response = client.post(
@@ -93,6 +122,7 @@ def test_quality_manager_creates_edits_and_issues(client_for, quality_manager):
 
 
 def test_bad_period_shows_an_error_and_saves_nothing(client_for, quality_manager):
+    before = Report.objects.count()  # the module's draft
     client = client_for(quality_manager)
     response = client.post(
         reverse("reports:report-create"), {"period": "2026-Q9", "language": "en"}
@@ -103,7 +133,7 @@ def test_bad_period_shows_an_error_and_saves_nothing(client_for, quality_manager
         reverse("reports:report-create"), {"period": "2099-01", "language": "en"}
     )
     assert "has not begun" in response.content.decode()
-    assert not Report.objects.exists()
+    assert Report.objects.count() == before
 
 
 def test_approval_by_a_second_quality_manager(
@@ -206,9 +236,7 @@ def test_distribution_lists_are_managed_by_quality_managers(
     ]
 
 
-def test_dashboard_drills_down_to_the_area_pages(client_for, executive):
-    make_customers(10)
-    make_cases(VOLUME)
+def test_dashboard_drills_down_to_the_area_pages(client_for, executive, data):
     page = client_for(executive).get(reverse("reports:dashboard") + "?kind=quarter")
     html = page.content.decode()
     assert "Q2 2026" in html
@@ -218,7 +246,7 @@ def test_dashboard_drills_down_to_the_area_pages(client_for, executive):
 
 
 def test_report_list_filters_and_query_count(
-    client_for, quality_manager, django_assert_max_num_queries
+    client_for, quality_manager, django_assert_num_queries
 ):
     for month in range(1, 8):
         Report.objects.create(
@@ -230,7 +258,7 @@ def test_report_list_filters_and_query_count(
     client = client_for(quality_manager)
     # Session, user, permissions (2), count, page of reports with joins,
     # process description (2).
-    with django_assert_max_num_queries(10):
+    with django_assert_num_queries(6):
         response = client.get(reverse("reports:home") + "?kind=month&year=2026")
     assert response.status_code == 200
     assert "July 2026" in response.content.decode()

@@ -224,3 +224,22 @@ def random_rows(
             extra(rng, row)
         rows.append(row)
     return rows
+
+
+def fresh(model, pks: dict, *related: str) -> dict:
+    """``{key: pk}`` as ``{key: instance}`` read from the database, for a
+    module's world (tests.worlds) handed to each test as new instances: a
+    test may change them in memory as well as in the database."""
+    found = model.objects.select_related(*related).in_bulk(pks.values())
+    return {key: found[pk] for key, pk in pks.items()}
+
+
+def skip_chart_drawing(monkeypatch) -> None:
+    """Results without matplotlib's drawing (most of a results page's time):
+    every chart an empty SVG. Charts are still asked for, looked up, stored
+    and read as before, with the same queries; for tests that look at the
+    figures and at what is stored, never at a chart's picture."""
+    from surveys import analysis
+
+    for kind in analysis._CHARTS:
+        monkeypatch.setitem(analysis._CHARTS, kind, lambda *a, **k: "<svg></svg>")

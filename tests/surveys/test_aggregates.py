@@ -18,20 +18,24 @@ from surveys.models import (
     Answer,
     Option,
     Participant,
+    Question,
     Response,
     Wave,
     WaveAggregate,
     WaveChart,
 )
 from tests.factories import CustomerFactory
+from tests.worlds import module_world
 
 from .factories_analysis import (
     add_participants,
     add_responses,
+    fresh,
     make_questionnaire,
     make_series,
     make_wave,
     random_rows,
+    skip_chart_drawing,
 )
 
 QUESTIONS = {
@@ -48,6 +52,8 @@ QUESTIONS = {
 }
 D = Participant.Disposition
 
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("surveys-aggregates")]
+
 
 def _extra(rng, row):
     row["answers"]["Q_TOPICS"] = sorted(rng.sample([1, 2, 3], rng.randint(1, 2)))
@@ -56,10 +62,11 @@ def _extra(rng, row):
         row["excluded"] = True
 
 
-@pytest.fixture
-def waves(db):
+@module_world
+def waves_world():
     """Two closed waves with every question type, target groups, responses
-    of no group, excluded responses and participant dispositions."""
+    of no group, excluded responses and participant dispositions: ~5,000
+    answers, built once for the module. Their primary keys."""
     series = make_series()
     questionnaire, questions = make_questionnaire(series, QUESTIONS)
     old, old_groups = make_wave(
@@ -75,7 +82,23 @@ def waves(db):
         for group in groups.values():
             add_participants(wave, group, complete=100, invited=60, bounced=5)
         add_participants(wave, None, opted_out=3)
-    return old, new, questions
+    return old.pk, new.pk, {code: q.pk for code, q in questions.items()}
+
+
+@pytest.fixture
+def waves(waves_world):
+    """The module's two waves and its questions by code, new instances for
+    each test."""
+    old_pk, new_pk, question_pks = waves_world
+    waves = fresh(Wave, {"old": old_pk, "new": new_pk}, "series", "questionnaire")
+    return waves["old"], waves["new"], fresh(Question, question_pks, "questionnaire")
+
+
+@pytest.fixture
+def no_drawing(monkeypatch):
+    """For tests of figures and of what is stored, not of the charts' pictures
+    (tests that compare charts draw them)."""
+    skip_chart_drawing(monkeypatch)
 
 
 def _live(monkeypatch):
@@ -169,7 +192,9 @@ def test_stored_charts_follow_the_language(waves):
         assert dump(analysis.wave_results(new)) == dump(english)
 
 
-def test_second_view_reads_the_stored_rows(waves, django_assert_num_queries):
+def test_second_view_reads_the_stored_rows(
+    waves, no_drawing, django_assert_num_queries
+):
     _, new, _ = waves
     analysis.wave_results(new)
     # previous wave, questions, options, stored aggregates of both waves,
@@ -178,7 +203,7 @@ def test_second_view_reads_the_stored_rows(waves, django_assert_num_queries):
         analysis.wave_results(new)
 
 
-def test_open_waves_are_never_stored(waves):
+def test_open_waves_are_never_stored(waves, no_drawing):
     _, new, _ = waves
     Wave.objects.filter(pk=new.pk).update(status=Wave.Status.FIELDWORK)
     new.refresh_from_db()
@@ -188,7 +213,9 @@ def test_open_waves_are_never_stored(waves):
     assert WaveAggregate.objects.filter(wave=result.previous).exists()  # closed
 
 
-def test_exclusion_and_restore_invalidate(waves, quality_manager, client_for):
+def test_exclusion_and_restore_invalidate(
+    waves, no_drawing, quality_manager, client_for
+):
     _, new, _ = waves
     client = client_for(quality_manager)
     url = reverse("surveys:wave-results", args=[new.pk])

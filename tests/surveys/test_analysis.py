@@ -9,29 +9,33 @@ from scipy import stats
 
 from qms import statistics
 from surveys import analysis
-from surveys.models import Question
+from surveys.models import Question, Wave
+from tests.worlds import module_world
 
 from .factories_analysis import (
     add_participants,
     add_responses,
+    fresh,
     make_questionnaire,
     make_series,
     make_wave,
     random_rows,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("surveys-analysis")]
 
 STABLE = {
     "Q_STAFF": {1: 1, 2: 1, 3: 2, 4: 4, 5: 3},
 }
 
 
-@pytest.fixture
-def two_waves():
+@module_world
+def two_waves_world():
     """Wave 2024 and 2025 of one series: Q_SPEED and Q_NPS improve a lot,
-    Q_STAFF draws from the same distribution (noise only)."""
-    series = make_series()
+    Q_STAFF draws from the same distribution (noise only). 1,200 responses
+    built once for the module (its own series code: tests without it make
+    series "sat" alongside); their primary keys."""
+    series = make_series("two-waves")
     questionnaire, questions = make_questionnaire(series)
     old, old_groups = make_wave(
         series,
@@ -66,7 +70,16 @@ def two_waves():
             },
         ),
     )
-    return old, new, questions
+    return old.pk, new.pk, {code: q.pk for code, q in questions.items()}
+
+
+@pytest.fixture
+def two_waves(two_waves_world):
+    """The module's two waves and its questions by code, new instances for
+    each test."""
+    old_pk, new_pk, question_pks = two_waves_world
+    waves = fresh(Wave, {"old": old_pk, "new": new_pk}, "series", "questionnaire")
+    return waves["old"], waves["new"], fresh(Question, question_pks, "questionnaire")
 
 
 def by_code(result):
