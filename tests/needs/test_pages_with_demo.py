@@ -17,8 +17,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("needs-pages-demo")
 
 
 # Seeded once for the module. Every test here uses it: a test that did not
-# would still run inside it once an earlier test had built it, and the
-# personas of tests/conftest.py (username "owner") collide with demo staff.
+# would still run inside it once an earlier test had built it, so what it met
+# would depend on the order (the persona "owner" of tests/conftest.py, got or
+# created by username, would then be the demo's own owner).
 @module_world
 def seeded():
     """The core demo and the needs demo (about 150 needs)."""
