@@ -1,38 +1,61 @@
 """The demo data command: believable, deterministic, safe to run twice."""
 
+from dataclasses import dataclass
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from qms import demo, roles
 from qms.models import Customer, Document, OrgUnit, Segment
+from tests.worlds import module_world
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("qms-seed-demo")]
 
 
-@pytest.mark.django_db
-def test_seed_demo_twice_creates_everything_once(capsys):
-    call_command("seed_demo")
-    first = capsys.readouterr().out
-    counts = (
+def _counts() -> tuple[int, int, int, int]:
+    return (
         Customer.objects.count(),
         get_user_model().objects.count(),
         Document.objects.count(),
         OrgUnit.objects.count(),
     )
-    call_command("seed_demo")
-    second = capsys.readouterr().out
-    assert counts == (
-        Customer.objects.count(),
-        get_user_model().objects.count(),
-        Document.objects.count(),
-        OrgUnit.objects.count(),
-    )
+
+
+@dataclass(frozen=True)
+class SeededTwice:
+    first: str  # what the first run printed
+    second: str  # what the second run printed
+    counts_after_first: tuple[int, int, int, int]
+
+
+# seed_demo takes many seconds (thousands of demo cases, every area), so the
+# module runs it twice once, and every test reads the twice-seeded database.
+@module_world
+def seeded_twice() -> SeededTwice:
+    """``seed_demo`` run twice on the migrated database: what each run printed
+    and the counts after the first."""
+    first, second = StringIO(), StringIO()
+    call_command("seed_demo", stdout=first)
+    counts = _counts()
+    call_command("seed_demo", stdout=second)
+    # Check the world's deferred foreign keys once, here: left pending, every
+    # test's end would check them all again (PostgreSQL).
+    connection.check_constraints()
+    return SeededTwice(first.getvalue(), second.getvalue(), counts)
+
+
+def test_seed_demo_twice_creates_everything_once(seeded_twice):
+    assert seeded_twice.counts_after_first == _counts()
     assert Customer.objects.count() == demo.CUSTOMER_COUNT
     assert 4 <= Segment.objects.count() <= 6
-    assert "nothing new" in second
-    assert demo.DEMO_PASSWORD in first
+    assert "nothing new" in seeded_twice.second
+    assert demo.DEMO_PASSWORD in seeded_twice.first
     for username, *_rest in demo.STAFF:
-        assert username in first
+        assert username in seeded_twice.first
 
 
 def test_demo_customers_are_deterministic():
@@ -49,8 +72,6 @@ def test_demo_customers_are_deterministic():
     assert len(first) == demo.CUSTOMER_COUNT
 
 
-# seed_demo takes seconds (thousands of demo cases), so one run serves all of
-# these checks.
 ROLES = [
     ("quality", roles.QUALITY_MANAGER, ["Customers", "Documents", "Administration"]),
     ("agent", roles.SERVICE_STAFF, ["Customers", "Documents"]),
@@ -59,9 +80,7 @@ ROLES = [
 ]
 
 
-@pytest.mark.django_db
-def test_demo_logins_navigation_and_process_descriptions(client):
-    call_command("seed_demo", stdout=None)
+def test_demo_logins_navigation_and_process_descriptions(seeded_twice, client):
     for username, role, sees in ROLES:
         assert client.login(username=username, password=demo.DEMO_PASSWORD)
         html = client.get(reverse("qms:home")).content.decode()
