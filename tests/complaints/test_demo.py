@@ -4,22 +4,36 @@ import re
 from collections import defaultdict
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from complaints import demo as complaints_demo
-from complaints import measures
-from complaints.models import Case, CaseSequence, Category, Transition
+from complaints import demo_rca, measures, rca
+from complaints.models import (
+    Case,
+    CaseSequence,
+    Category,
+    RootCauseAnalysis,
+    Transition,
+)
 from qms import demo, statistics
+from tests.worlds import module_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("complaints-demo")]
 
 Status = Case.Status
 
 
-@pytest.fixture
+# Seeding takes seconds (thousands of cases), so the module seeds once and
+# each test reads (or changes, in its own savepoint) the same demo world.
+@module_world
 def seeded():
+    """The core demo and the complaints demo (with its root-cause analyses)."""
     ctx = demo.seed()
     complaints_demo.seed(ctx)
+    # Check the world's deferred foreign keys once, here: left pending, every
+    # test's end would check them all again (PostgreSQL).
+    connection.check_constraints()
     return ctx
 
 
@@ -39,7 +53,6 @@ def test_the_planted_spike_is_flagged_by_the_u_chart(seeded):
     assert flagged == {complaints_demo.SPIKE_MONTH}
 
 
-# One seed per test keeps each under a few seconds; the checks below share one.
 def test_seed_makes_consistent_cases_once(seeded):
     assert 3000 <= seeded.created["cases"] == Case.objects.count() <= 4500
     assert seeded.created["case categories"] == 21
@@ -93,3 +106,23 @@ def _references_continue_the_yearly_sequences():
         # Without gaps, in order of receipt, and the sequence goes on from there.
         assert used == list(range(1, len(used) + 1))
         assert CaseSequence.objects.get(year=year).last == len(used)
+
+
+def test_demo_analyses_the_spike_and_is_idempotent(seeded):
+    # The complaints demo ran the root-cause demo once already; twice more
+    # must add nothing.
+    demo_rca.seed(seeded)
+    demo_rca.seed(seeded)
+    spike = RootCauseAnalysis.objects.get(title=demo_rca.SPIKE_TITLE)
+    assert spike.status == RootCauseAnalysis.Status.CONCLUDED
+    assert spike.cases.count() > complaints_demo.SPIKE_EXTRA_CASES
+    assert not rca.human_error_warning(list(spike.why_steps.all()))
+    statuses = set(spike.causes.values_list("status", flat=True))
+    assert {"confirmed", "rejected"} <= statuses
+    closed = spike.cases.filter(status=Case.Status.CLOSED)
+    assert closed.exists()
+    assert not closed.filter(root_cause_category__isnull=True).exists()
+    open_analyses = RootCauseAnalysis.objects.filter(
+        status=RootCauseAnalysis.Status.OPEN
+    )
+    assert open_analyses.count() == 1

@@ -456,27 +456,5 @@ def test_detail_query_budget(
     assert response.status_code == 200
 
 
-# --------------------------------------------------------------------------
-# Demo
-# --------------------------------------------------------------------------
-
-
-def test_demo_analyses_the_spike_and_is_idempotent():
-    from complaints import demo as complaints_demo
-    from complaints import demo_rca
-    from qms import demo
-
-    ctx = demo.seed()
-    complaints_demo.seed(ctx)
-    demo_rca.seed(ctx)
-    demo_rca.seed(ctx)
-    spike = RootCauseAnalysis.objects.get(title=demo_rca.SPIKE_TITLE)
-    assert spike.status == Status.CONCLUDED
-    assert spike.cases.count() > complaints_demo.SPIKE_EXTRA_CASES
-    assert not rca.human_error_warning(list(spike.why_steps.all()))
-    statuses = set(spike.causes.values_list("status", flat=True))
-    assert {"confirmed", "rejected"} <= statuses
-    closed = spike.cases.filter(status=Case.Status.CLOSED)
-    assert closed.exists()
-    assert not closed.filter(root_cause_category__isnull=True).exists()
-    assert RootCauseAnalysis.objects.filter(status=Status.OPEN).count() == 1
+# The root-cause demo is tested with the complaints demo it analyses, on the
+# demo world seeded once for that module: tests/complaints/test_demo.py.
