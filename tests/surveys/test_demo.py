@@ -1,17 +1,26 @@
 """The demo data: plausible volumes, and the planted changes between waves."""
 
 import pytest
+from django.db import connection
 from django.db.models import Avg, Count
 
 from qms import demo as core_demo
 from surveys import demo
 from surveys.models import Answer, Participant, Response, Series, Wave
+from tests.worlds import module_world
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("surveys-demo")]
 
 
-@pytest.fixture
-def seeded(db):
+# Three waves of about 3000 answers take seconds to seed: once per module.
+@module_world
+def seeded():
+    """The core demo and the surveys demo."""
     ctx = core_demo.seed()
     demo.seed(ctx)
+    # Check the world's deferred foreign keys once, here: left pending, every
+    # test's end would check them all again (PostgreSQL).
+    connection.check_constraints()
     return ctx
 
 
@@ -27,7 +36,6 @@ def _means(code):
     ]
 
 
-@pytest.mark.django_db
 def test_demo_has_three_closed_waves_of_about_3000_answers(seeded):
     waves = list(
         Wave.objects.filter(series__code=demo.YEARLY_CODE, status=Wave.Status.CLOSED)
@@ -48,7 +56,6 @@ def test_demo_has_three_closed_waves_of_about_3000_answers(seeded):
     assert 0.25 < wave.n / invited < 0.35
 
 
-@pytest.mark.django_db
 def test_demo_plants_real_changes_and_noise(seeded):
     wait = _means("Q_WAIT_TIME")
     bill = _means("Q_BILL_CLEAR")
@@ -58,7 +65,6 @@ def test_demo_plants_real_changes_and_noise(seeded):
     assert max(polite) - min(polite) < 0.1
 
 
-@pytest.mark.django_db
 def test_demo_post_complaint_series_and_second_run(seeded):
     series = Series.objects.get(code=demo.POST_CODE)
     assert series.kind == Series.Kind.POST_COMPLAINT
