@@ -1,18 +1,50 @@
 """The demo standards: five channels, 5 to 8 criteria each, twice safe."""
 
+import time
+from typing import NamedTuple
+
 import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 
 from qms import demo as core_demo
 from qms.selectors import effective_version
-from standards import demo
-from standards.models import Acknowledgement, Standard
+from standards import demo, results
+from standards.demo_evaluations import WEAK
+from standards.models import (
+    Acknowledgement,
+    CalibrationSession,
+    Evaluation,
+    Interaction,
+    Standard,
+    TimelinessFigure,
+)
+from tests.worlds import module_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("standards-demo")]
 
 
-def test_demo_standards_are_effective_and_seeded_once():
+class Seeded(NamedTuple):
+    ctx: core_demo.DemoContext
+    seconds: float  # how long the standards demo (with evaluations) took
+
+
+@module_world
+def seeded() -> Seeded:
+    """The core demo and the standards demo with its evaluations, seeded once
+    for the module; the standards demo is timed."""
     ctx = core_demo.seed()
+    started = time.monotonic()
     demo.seed(ctx)
+    seconds = time.monotonic() - started
+    # Check the world's deferred foreign keys once, here: left pending, every
+    # test's end would check them all again (PostgreSQL).
+    connection.check_constraints()
+    return Seeded(ctx, seconds)
+
+
+def test_demo_standards_are_effective_and_seeded_once(seeded):
     assert Standard.objects.count() == 5
     for standard in Standard.objects.select_related("document"):
         version = effective_version(standard.document)
@@ -25,47 +57,27 @@ def test_demo_standards_are_effective_and_seeded_once():
     assert codes == {"phone", "email", "letter", "chatbot", "in-person"}
     acks = Acknowledgement.objects.count()
     assert acks > 0
-    demo.seed(ctx)
+    demo.seed(seeded.ctx)
     assert Standard.objects.count() == 5
     assert Acknowledgement.objects.count() == acks
 
 
-def test_demo_pages_render(client):
-    from django.urls import reverse
-
-    ctx = core_demo.seed()
-    demo.seed(ctx)
-    client.force_login(ctx.users["agent"])
+def test_demo_pages_render(client, seeded):
+    client.force_login(seeded.ctx.users["agent"])
     mine = client.get(reverse("standards:my-standards"))
     assert mine.status_code == 200
     assert "Chatbot standard" in mine.content.decode()
     for standard in Standard.objects.all():
         page = client.get(standard.get_absolute_url())
         assert page.status_code == 200
-    client.force_login(ctx.users["quality"])
+    client.force_login(seeded.ctx.users["quality"])
     coverage = client.get(reverse("standards:coverage"))
     assert coverage.status_code == 200
     assert client.get(reverse("standards:home")).status_code == 200
 
 
-def test_demo_monitoring_data_has_a_weak_criterion():
-    import time
-
-    from django.utils import timezone
-
-    from standards import results
-    from standards.demo_evaluations import WEAK
-    from standards.models import (
-        CalibrationSession,
-        Evaluation,
-        Interaction,
-        TimelinessFigure,
-    )
-
-    ctx = core_demo.seed()
-    started = time.monotonic()
-    demo.seed(ctx)
-    assert time.monotonic() - started < 10  # a few seconds; generous on CI
+def test_demo_monitoring_data_has_a_weak_criterion(seeded):
+    assert seeded.seconds < 10  # a few seconds; generous on CI
     count = Evaluation.objects.regular().count()
     assert 1800 <= count <= 2200
     today = timezone.localdate()
@@ -87,5 +99,5 @@ def test_demo_monitoring_data_has_a_weak_criterion():
         d.strftime("%Y-%m") for d in TimelinessFigure.objects.dates("date", "month")
     }
     assert len(months) == 12
-    demo.seed(ctx)
+    demo.seed(seeded.ctx)
     assert Evaluation.objects.regular().count() == count
