@@ -2,20 +2,32 @@
 what their role allows."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from needs import demo
 from needs.models import Need
 from qms import demo as core_demo
 from tests.factories import UserFactory
+from tests.worlds import module_world
 
 from .helpers import make_need
 
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("needs-pages-demo")]
 
-@pytest.fixture
-def seeded(db):
+
+# Seeded once for the module. Every test here uses it: a test that did not
+# would still run inside it once an earlier test had built it, so what it met
+# would depend on the order (the persona "owner" of tests/conftest.py, got or
+# created by username, would then be the demo's own owner).
+@module_world
+def seeded():
+    """The core demo and the needs demo (about 150 needs)."""
     ctx = core_demo.seed()
     demo.seed(ctx)
+    # Check the world's deferred foreign keys once, here: left pending, every
+    # test's end would check them all again (PostgreSQL).
+    connection.check_constraints()
     return ctx
 
 
@@ -44,11 +56,9 @@ def test_admin_lists_needs(client_for, seeded):
     assert client.get(url).status_code == 200
 
 
-def test_service_staff_reads_and_records_but_does_not_decide(
-    client_for, service_staff, quality_manager
-):
-    other = make_need(by=quality_manager)
-    client = client_for(service_staff)
+def test_service_staff_reads_and_records_but_does_not_decide(client_for, seeded):
+    other = make_need(by=seeded.users["quality"])
+    client = client_for(seeded.users["agent"])
     assert client.get(reverse("needs:need-list")).status_code == 200
     assert client.get(reverse("needs:need-create")).status_code == 200
     assert client.get(reverse("needs:need-update", args=[other.pk])).status_code == 403
@@ -56,7 +66,8 @@ def test_service_staff_reads_and_records_but_does_not_decide(
     assert client.get(reverse("needs:need-import")).status_code == 200
 
 
-def test_process_owner_edits_own_need_only(client_for, process_owner, quality_manager):
+def test_process_owner_edits_own_need_only(client_for, seeded):
+    quality_manager, process_owner = seeded.users["quality"], seeded.users["owner"]
     own = make_need(by=quality_manager, owner=process_owner)
     other = make_need(by=quality_manager)
     client = client_for(process_owner)
