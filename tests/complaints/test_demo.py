@@ -4,7 +4,6 @@ import re
 from collections import defaultdict
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from complaints import demo as complaints_demo
@@ -31,9 +30,6 @@ def seeded():
     """The core demo and the complaints demo (with its root-cause analyses)."""
     ctx = demo.seed()
     complaints_demo.seed(ctx)
-    # Check the world's deferred foreign keys once, here: left pending, every
-    # test's end would check them all again (PostgreSQL).
-    connection.check_constraints()
     return ctx
 
 

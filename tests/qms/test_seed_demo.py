@@ -6,7 +6,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 
 from qms import demo, roles
@@ -42,9 +41,6 @@ def seeded_twice() -> SeededTwice:
     call_command("seed_demo", stdout=first)
     counts = _counts()
     call_command("seed_demo", stdout=second)
-    # Check the world's deferred foreign keys once, here: left pending, every
-    # test's end would check them all again (PostgreSQL).
-    connection.check_constraints()
     return SeededTwice(first.getvalue(), second.getvalue(), counts)
 
 

@@ -1,7 +1,8 @@
 """The reports demo: an issued quarterly report with decisions and a draft
-for the current month, seeded after the complaints demo; safe to run twice; its PDF renders. How
-long the PDF takes is the benchmark's to measure (README, Performance), not
-a test's: a time limit fails by the machine's load, not by the code."""
+for the current month, seeded after the complaints demo; safe to run twice;
+its PDF renders. How long the PDF takes is the benchmark's to measure
+(README, Performance), not a test's: a time limit fails by the machine's
+load, not by the code."""
 
 import pytest
 from django.utils import timezone

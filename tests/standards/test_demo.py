@@ -3,7 +3,6 @@
 from typing import NamedTuple
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,9 +33,6 @@ def seeded() -> Seeded:
     for the module."""
     ctx = core_demo.seed()
     demo.seed(ctx)
-    # Check the world's deferred foreign keys once, here: left pending, every
-    # test's end would check them all again (PostgreSQL).
-    connection.check_constraints()
     return Seeded(ctx)
 
 
