@@ -368,4 +368,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint's font subsetting logs every glyph table at INFO: hundreds of
+    # lines for each PDF, which drowned `seed_demo`'s output and the logs.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

@@ -133,3 +133,13 @@ def test_settings_come_from_the_environment(name, value, expression, expected):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+def test_pdf_font_subsetting_does_not_flood_the_log():
+    # WeasyPrint's fontTools logs each glyph table at INFO: hundreds of lines
+    # a PDF in `seed_demo`'s output and in the server log.
+    import logging
+
+    assert not logging.getLogger("fontTools.subset").isEnabledFor(logging.INFO)
+    assert logging.getLogger("fontTools.subset").isEnabledFor(logging.WARNING)
+    assert logging.getLogger("qms").isEnabledFor(logging.INFO)

@@ -5,7 +5,6 @@ works in a savepoint of them). Only the tests that read a PDF's text lay it
 out with WeasyPrint; the others skip the layout (``pdf_layout_skipped``)."""
 
 import datetime
-import subprocess
 
 import pytest
 from django.core import mail
@@ -14,6 +13,7 @@ from django.core.exceptions import ValidationError
 from reports import services
 from reports.models import DistributionList, Report, ReportDecision
 from reports.periods import parse_period
+from tests.pdf import pdf_text
 
 from .helpers import (
     NOW,
@@ -61,16 +61,6 @@ def draft(data):
 def _cases_value(content):
     (section,) = [s for s in content["sections"] if s["key"] == "complaints"]
     return {r["measure"]: r for r in section["indicators"]}["complaints.cases"]
-
-
-def pdf_text(data: bytes) -> str:
-    result = subprocess.run(
-        ["/usr/bin/pdftotext", "-layout", "-", "-"],
-        input=data,
-        capture_output=True,
-        check=True,
-    )
-    return result.stdout.decode()
 
 
 def test_draft_starts_with_the_summary_drawn_from_signals(draft):
@@ -140,7 +130,9 @@ def test_pdf_holds_the_headings_and_figures(draft, quality_manager):
         "Methods",
         "Two-proportion z-test",
     ):
-        assert heading in text, heading
+        # Compared without spaces: text extraction may split a kerned word
+        # ("T wo-proportion").
+        assert heading.replace(" ", "") in text.replace(" ", ""), heading
     assert "Cases received" in text
     assert "57" in text and "30 → 57" in text
     # The customer's name never reaches the report.
