@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qms.concurrency import Versioned, VersionedQuerySet
 from qms.models import Channel, Customer, Language, OrgUnit, Service
+from qms.workflow import StatusChange
 
 
 class Category(models.Model):
@@ -48,7 +50,7 @@ class Category(models.Model):
         return self.name
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(VersionedQuerySet):
     # Writes that go around Case.save keep the monthly summaries of the
     # monitoring figures right too (complaints.summaries).
 
@@ -99,7 +101,7 @@ class CaseQuerySet(models.QuerySet):
         )
 
 
-class Case(models.Model):
+class Case(Versioned):
     class Kind(models.TextChoices):
         COMPLAINT = "complaint", _("Complaint")
         CLAIM = "claim", _("Claim")
@@ -391,6 +393,7 @@ class Case(models.Model):
             "updated_at",
             "submission_token",
             "anonymised_at",
+            "row_version",
         ]
     )
 
@@ -553,28 +556,21 @@ class CaseSequence(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class Transition(models.Model):
-    """Append-only log of status changes."""
+class Transition(StatusChange):
+    """Append-only log of a case's status changes."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(
-        _("from"), max_length=20, choices=Case.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=20, choices=Case.Status.choices)
-    action = models.CharField(_("action"), max_length=30)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
+        related_name="transitions",
     )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
+    from_status = models.CharField(
+        _("from"), max_length=24, choices=Case.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=24, choices=Case.Status.choices)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusChange.Meta):
         verbose_name = _("case status change")
         verbose_name_plural = _("case status changes")
         indexes = [

@@ -4,7 +4,6 @@ ISO 10002 workflow. Every status change goes through :func:`case_transition`."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps as django_apps
@@ -15,6 +14,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from qms.workflow import Action, Workflow
 
 from . import deadlines
 from .models import Case, CaseSequence, Message, Pause, Transition
@@ -39,74 +40,8 @@ ERR_DUPLICATE_OF_SELF = _("A case cannot be a duplicate of itself.")
 ERR_NO_CONTACT = _("There is no e-mail address to send this to.")
 
 
-@dataclass(frozen=True)
-class Action:
-    label: str
-    sources: frozenset[str]
-    target: str
-    needs_comment: bool = False
-
-
-# The whole workflow in one place: action → from which statuses, to which.
-ACTIONS: dict[str, Action] = {
-    "acknowledge": Action(
-        _("Acknowledge"), frozenset({Status.RECEIVED}), Status.ACKNOWLEDGED
-    ),
-    "accept": Action(
-        _("Accept for handling"),
-        frozenset({Status.RECEIVED, Status.ACKNOWLEDGED}),
-        Status.INVESTIGATING,
-    ),
-    "not_a_complaint": Action(
-        _("Close as not a complaint"),
-        frozenset({Status.RECEIVED, Status.ACKNOWLEDGED}),
-        Status.CLOSED,
-        needs_comment=True,
-    ),
-    "record_feedback": Action(
-        _("Record feedback and close"),
-        frozenset({Status.RECEIVED, Status.ACKNOWLEDGED}),
-        Status.CLOSED,
-    ),
-    "decide": Action(
-        _("Record decision"),
-        frozenset({Status.INVESTIGATING, Status.REVIEW}),
-        Status.DECIDED,
-    ),
-    "communicate": Action(
-        _("Communicate decision"), frozenset({Status.DECIDED}), Status.COMMUNICATED
-    ),
-    "customer_accepts": Action(
-        _("Customer accepts"), frozenset({Status.COMMUNICATED}), Status.CLOSED
-    ),
-    "no_reply": Action(
-        _("Close: no reply from the customer"),
-        frozenset({Status.COMMUNICATED}),
-        Status.CLOSED,
-    ),
-    "customer_rejects": Action(
-        _("Customer rejects: internal review"),
-        frozenset({Status.COMMUNICATED}),
-        Status.REVIEW,
-        needs_comment=True,
-    ),
-    "escalate": Action(
-        _("Customer takes it to an external body"),
-        frozenset({Status.COMMUNICATED, Status.REVIEW}),
-        Status.CLOSED,
-    ),
-    "reopen": Action(
-        _("Reopen"),
-        frozenset({Status.CLOSED}),
-        Status.INVESTIGATING,
-        needs_comment=True,
-    ),
-    "mark_duplicate": Action(
-        _("Merge into another case"),
-        frozenset(set(Status.values) - {Status.CLOSED}),
-        Status.CLOSED,
-    ),
-}
+FEEDBACK = frozenset({Kind.COMPLIMENT, Kind.SUGGESTION})
+HANDLED = frozenset(set(Kind.values) - FEEDBACK)
 
 CLOSURE_FOR_ACTION = {
     "not_a_complaint": Case.ClosureReason.NOT_A_COMPLAINT,
@@ -124,14 +59,214 @@ REACTION_FOR_ACTION = {
 }
 
 
+def _acknowledged(case: Case, *, now, **_data) -> list[str]:
+    if case.acknowledged_at is None:
+        case.acknowledged_at = now
+    return ["acknowledged_at"]
+
+
+def _decided(
+    case: Case,
+    *,
+    by,
+    now,
+    outcome: str = "",
+    decision_reasons: str = "",
+    remedy_given: str = "",
+    remedy_cost: Decimal | None = None,
+    **_data,
+) -> list[str]:
+    if not outcome:
+        raise ValidationError({"outcome": ERR_NEEDS_OUTCOME})
+    if outcome != Case.Outcome.UPHELD and not decision_reasons.strip():
+        raise ValidationError({"decision_reasons": ERR_REJECTION_NEEDS_REASONS})
+    case.outcome = outcome
+    case.decision_reasons = decision_reasons
+    case.remedy_given = remedy_given
+    case.remedy_cost = remedy_cost
+    case.decided_at = now
+    case.decided_by = by
+    case.customer_reaction = ""
+    return [
+        "outcome",
+        "decision_reasons",
+        "remedy_given",
+        "remedy_cost",
+        "decided_at",
+        "decided_by",
+        "customer_reaction",
+    ]
+
+
+def _communicated(case: Case, *, now, **_data) -> list[str]:
+    case.communicated_at = now
+    return ["communicated_at"]
+
+
+def _reaction(case: Case, action: str) -> list[str]:
+    case.customer_reaction = REACTION_FOR_ACTION[action]
+    return ["customer_reaction"]
+
+
+def _closed(action: str):
+    """The effect of a closing step: closure reason, end of a pause, the
+    customer's reaction where the step records one, and the survey invitation
+    after the commit."""
+
+    def effect(case: Case, *, by, now, duplicate_of: Case | None = None, **_data):
+        changed = ["closed_at", "closure_reason", "paused_since", "response_due_at"]
+        if action == "mark_duplicate":
+            if duplicate_of is None or duplicate_of.pk == case.pk:
+                raise ValidationError({"duplicate_of": ERR_DUPLICATE_OF_SELF})
+            case.duplicate_of = duplicate_of
+            changed.append("duplicate_of")
+            case.related.add(duplicate_of)
+        if action in REACTION_FOR_ACTION:
+            changed += _reaction(case, action)
+        case.closed_at = now
+        case.closure_reason = CLOSURE_FOR_ACTION[action]
+        _end_pause(case, now, by)
+        if django_apps.is_installed("surveys"):
+            transaction.on_commit(lambda: _invite_to_survey(case))
+        return changed
+
+    return effect
+
+
+def _reopened(case: Case, **_data) -> list[str]:
+    case.closed_at = None
+    case.closure_reason = ""
+    case.reopen_count += 1
+    return ["closed_at", "closure_reason", "reopen_count"]
+
+
+def _check_actor(case: Case, by: AbstractBaseUser | None) -> None:
+    if by is not None and case.subject_employee_id == by.pk:
+        raise PermissionDenied(ERR_SUBJECT_MAY_NOT_HANDLE)
+
+
+# The whole ISO 10002 workflow in one place: action → from which statuses,
+# to which, for which kinds of case, with what it records.
+OPEN = frozenset({Status.RECEIVED, Status.ACKNOWLEDGED})
+WORKFLOW = Workflow(
+    log=Transition,
+    kind="kind",
+    actor_check=_check_actor,
+    validate=True,
+    refusal=ERR_TRANSITION,
+    actions=[
+        Action(
+            "acknowledge",
+            _("Acknowledge"),
+            {Status.RECEIVED},
+            Status.ACKNOWLEDGED,
+            kinds=HANDLED,
+            effect=_acknowledged,
+            style="primary",
+        ),
+        Action(
+            "accept",
+            _("Accept for handling"),
+            OPEN,
+            Status.INVESTIGATING,
+            kinds=HANDLED,
+            effect=_acknowledged,
+            style="primary",
+        ),
+        Action(
+            "not_a_complaint",
+            _("Close as not a complaint"),
+            OPEN,
+            Status.CLOSED,
+            needs_comment=True,
+            kinds=HANDLED,
+            effect=_closed("not_a_complaint"),
+        ),
+        Action(
+            "record_feedback",
+            _("Record feedback and close"),
+            OPEN,
+            Status.CLOSED,
+            kinds=FEEDBACK,
+            effect=_closed("record_feedback"),
+            style="primary",
+        ),
+        Action(
+            "decide",
+            _("Record decision"),
+            {Status.INVESTIGATING, Status.REVIEW},
+            Status.DECIDED,
+            kinds=HANDLED,
+            effect=_decided,
+        ),
+        Action(
+            "communicate",
+            _("Communicate decision"),
+            {Status.DECIDED},
+            Status.COMMUNICATED,
+            kinds=HANDLED,
+            effect=_communicated,
+            style="primary",
+        ),
+        Action(
+            "customer_accepts",
+            _("Customer accepts"),
+            {Status.COMMUNICATED},
+            Status.CLOSED,
+            kinds=HANDLED,
+            effect=_closed("customer_accepts"),
+            style="primary",
+        ),
+        Action(
+            "no_reply",
+            _("Close: no reply from the customer"),
+            {Status.COMMUNICATED},
+            Status.CLOSED,
+            kinds=HANDLED,
+            effect=_closed("no_reply"),
+        ),
+        Action(
+            "customer_rejects",
+            _("Customer rejects: internal review"),
+            {Status.COMMUNICATED},
+            Status.REVIEW,
+            needs_comment=True,
+            kinds=HANDLED,
+            effect=lambda case, **_data: _reaction(case, "customer_rejects"),
+        ),
+        Action(
+            "escalate",
+            _("Customer takes it to an external body"),
+            {Status.COMMUNICATED, Status.REVIEW},
+            Status.CLOSED,
+            kinds=HANDLED,
+            effect=_closed("escalate"),
+        ),
+        Action(
+            "reopen",
+            _("Reopen"),
+            {Status.CLOSED},
+            Status.INVESTIGATING,
+            needs_comment=True,
+            effect=_reopened,
+            style="outline-danger",
+        ),
+        Action(
+            "mark_duplicate",
+            _("Merge into another case"),
+            set(Status.values) - {Status.CLOSED},
+            Status.CLOSED,
+            kinds=HANDLED,
+            effect=_closed("mark_duplicate"),
+        ),
+    ],
+)
+
+
 def available_actions(case: Case) -> list[str]:
-    """Action names allowed from the case's status (feedback skips handling)."""
-    names = [name for name, a in ACTIONS.items() if case.status in a.sources]
-    if case.is_feedback:
-        names = [n for n in names if n in ("record_feedback", "reopen")]
-    else:
-        names = [n for n in names if n != "record_feedback"]
-    return names
+    """Names of the steps open from the case's status (feedback skips
+    handling)."""
+    return [action.name for action in WORKFLOW.available(case)]
 
 
 def _next_reference(year: int) -> str:
@@ -142,17 +277,6 @@ def _next_reference(year: int) -> str:
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return f"K-{year}-{sequence.last:06d}"
-
-
-def _log(case, from_status, action, by, comment="") -> Transition:
-    return Transition.objects.create(
-        case=case,
-        from_status=from_status,
-        to_status=case.status,
-        action=action,
-        by=by,
-        comment=comment,
-    )
 
 
 def case_register(
@@ -185,16 +309,13 @@ def case_register(
         case.full_clean()
         case._history_user = case.created_by
         case.save()
-        _log(case, "", "register", case.created_by)
+        Transition.objects.create(
+            case=case, to_status=case.status, action="register", by=case.created_by
+        )
         if send_acknowledgement and case.contact_email and not case.is_feedback:
             send_template(case=case, template="acknowledgement", by=case.created_by)
             case = case_transition(case=case, action="acknowledge", by=case.created_by)
     return case
-
-
-def _check_actor(case: Case, by: AbstractBaseUser | None) -> None:
-    if by is not None and case.subject_employee_id == by.pk:
-        raise PermissionDenied(ERR_SUBJECT_MAY_NOT_HANDLE)
 
 
 def case_transition(
@@ -203,78 +324,14 @@ def case_transition(
     action: str,
     by: AbstractBaseUser | None,
     comment: str = "",
-    outcome: str = "",
-    decision_reasons: str = "",
-    remedy_given: str = "",
-    remedy_cost: Decimal | None = None,
-    duplicate_of: Case | None = None,
+    **data,
 ) -> Case:
-    """Apply a workflow action: check it is allowed now, record who, when and
-    why, and set the milestone fields it implies. Invalid requests raise
-    ValidationError with a message a person can read."""
-    _check_actor(case, by)
-    spec = ACTIONS.get(action)
-    if spec is None or action not in available_actions(case):
-        raise ValidationError(
-            ERR_TRANSITION
-            % {
-                "status": Status(case.status).label,
-                "action": spec.label if spec else action,
-            }
-        )
-    if spec.needs_comment and not comment.strip():
-        raise ValidationError({"comment": ERR_NEEDS_COMMENT})
-    now = timezone.now()
-    with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        if case.status not in spec.sources:
-            # Someone else moved it meanwhile.
-            raise ValidationError(
-                ERR_TRANSITION
-                % {"status": Status(case.status).label, "action": spec.label}
-            )
-        from_status = case.status
-        if action == "decide":
-            if not outcome:
-                raise ValidationError({"outcome": ERR_NEEDS_OUTCOME})
-            if outcome != Case.Outcome.UPHELD and not decision_reasons.strip():
-                raise ValidationError({"decision_reasons": ERR_REJECTION_NEEDS_REASONS})
-            case.outcome = outcome
-            case.decision_reasons = decision_reasons
-            case.remedy_given = remedy_given
-            case.remedy_cost = remedy_cost
-            case.decided_at = now
-            case.decided_by = by
-            case.customer_reaction = ""
-        if action == "mark_duplicate":
-            if duplicate_of is None or duplicate_of.pk == case.pk:
-                raise ValidationError({"duplicate_of": ERR_DUPLICATE_OF_SELF})
-            case.duplicate_of = duplicate_of
-        if action in ("acknowledge", "accept") and case.acknowledged_at is None:
-            case.acknowledged_at = now
-        if action == "communicate":
-            case.communicated_at = now
-        if action in REACTION_FOR_ACTION:
-            case.customer_reaction = REACTION_FOR_ACTION[action]
-        if spec.target == Status.CLOSED:
-            case.closed_at = now
-            case.closure_reason = CLOSURE_FOR_ACTION[action]
-            _end_pause(case, now, by)
-        if action == "reopen":
-            case.closed_at = None
-            case.closure_reason = ""
-            case.reopen_count += 1
-        case.status = spec.target
-        case._history_user = by
-        case._change_reason = comment[:100] if comment else ""
-        case.full_clean()
-        case.save()
-        _log(case, from_status, action, by, comment)
-        if action == "mark_duplicate":
-            case.related.add(duplicate_of)
-        if spec.target == Status.CLOSED and django_apps.is_installed("surveys"):
-            transaction.on_commit(lambda: _invite_to_survey(case))
-    return case
+    """Apply a workflow action (see :data:`WORKFLOW`): check it is allowed
+    now, record who, when and why, and set the milestone fields it implies
+    (``data``: the decision's outcome, reasons and remedy; the case a
+    duplicate merges into). Invalid requests raise ValidationError with a
+    message a person can read."""
+    return WORKFLOW.transition(case, action, by=by, comment=comment, **data)
 
 
 def _invite_to_survey(case: Case) -> None:

@@ -241,7 +241,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
     actions = services.available_actions(case) if may_handle else []
     simple = [
-        (name, services.ACTIONS[name])
+        (name, services.WORKFLOW.by_name[name])
         for name in actions
         if name not in ("decide", "mark_duplicate", "escalate")
     ]
@@ -305,9 +305,13 @@ def case_update(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         case = form.save(commit=False)
         case._history_user = request.user
-        case.save()
-        messages.success(request, _("Case details saved."))
-        return redirect(case)
+        try:
+            case.save()
+        except ValidationError as error:  # changed meanwhile (EditConflict)
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Case details saved."))
+            return redirect(case)
     return render(request, "complaints/case_edit.html", {"form": form, "case": case})
 
 
@@ -324,7 +328,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         services.case_transition(
             case=case, action=action, by=request.user, comment=comment
         )
-        spec = services.ACTIONS.get(action)
+        spec = services.WORKFLOW.by_name.get(action)
         return _("Done: %(action)s.") % {"action": spec.label if spec else action}
 
     return _handle(request, reference, work)

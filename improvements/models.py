@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from qms.areas import Area
+from qms.concurrency import Versioned, VersionedQuerySet
+from qms.workflow import StatusChange
 
 
 def _evidence_path(instance: Action, filename: str) -> str:
@@ -123,7 +125,7 @@ class Proposal(models.Model):
         return self.status in (self.Status.SUBMITTED, self.Status.UNDER_REVIEW)
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(VersionedQuerySet):
     def due_for_check(self, today: datetime.date) -> PlanQuerySet:
         """Implemented plans whose follow-up window has ended and that have no
         effectiveness check yet."""
@@ -136,7 +138,7 @@ class PlanQuerySet(models.QuerySet):
         )
 
 
-class Plan(models.Model):
+class Plan(Versioned):
     """An improvement plan (CAPA, ISO 9001 §10.2) with its effectiveness
     criterion, fixed before implementation."""
 
@@ -222,7 +224,7 @@ class Plan(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     objects = PlanQuerySet.as_manager()
 
@@ -311,12 +313,12 @@ class PlanOrigin(models.Model):
         return f"{self.origin_type}:{self.origin_id}"
 
 
-class PlanTransition(models.Model):
+class PlanTransition(StatusChange):
     """One status change of a plan: who, when, from, to, why."""
 
     plan = models.ForeignKey(
         Plan,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="transitions",
         verbose_name=_("plan"),
     )
@@ -324,17 +326,8 @@ class PlanTransition(models.Model):
         _("from"), max_length=24, choices=Plan.Status.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=24, choices=Plan.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusChange.Meta):
         verbose_name = _("plan status change")
         verbose_name_plural = _("plan status changes")
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qms import measures
+from qms import measures, workflow
 
 from . import effectiveness
 from .models import (
@@ -67,18 +67,6 @@ PROPOSAL_TRANSITIONS = {
     },
     Proposal.Status.UNDER_REVIEW: {Proposal.Status.ACCEPTED, Proposal.Status.REJECTED},
     Proposal.Status.ACCEPTED: {Proposal.Status.PLANNED},
-}
-
-# Plan workflow (ISO 9001 §10.2); "not effective" may reopen the plan.
-PLAN_TRANSITIONS = {
-    Plan.Status.PLANNED: {Plan.Status.IN_PROGRESS},
-    Plan.Status.IN_PROGRESS: {Plan.Status.IMPLEMENTED},
-    Plan.Status.IMPLEMENTED: {Plan.Status.EFFECTIVENESS_CHECK, Plan.Status.IN_PROGRESS},
-    Plan.Status.EFFECTIVENESS_CHECK: {
-        Plan.Status.CLOSED_EFFECTIVE,
-        Plan.Status.CLOSED_NOT_EFFECTIVE,
-    },
-    Plan.Status.CLOSED_NOT_EFFECTIVE: {Plan.Status.IN_PROGRESS},
 }
 
 
@@ -220,9 +208,7 @@ def plan_create(
         plan.team.set(team)
     for origin in origins:
         plan_add_origin(plan=plan, origin=origin)
-    PlanTransition.objects.create(
-        plan=plan, from_status="", to_status=plan.status, by=by
-    )
+    PLAN_WORKFLOW.log_created(plan, by=by)
     return plan
 
 
@@ -278,7 +264,6 @@ def plan_approve(*, plan: Plan, by) -> Plan:
     return plan
 
 
-@transaction.atomic
 def plan_transition(
     *,
     plan: Plan,
@@ -286,40 +271,99 @@ def plan_transition(
     by,
     comment: str = "",
     today: datetime.date | None = None,
-) -> PlanTransition:
-    """The one way a plan changes status: checks the map and the rules of the
-    target status, then logs who, when, from, to and why."""
-    today = today or timezone.localdate()
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if to not in PLAN_TRANSITIONS.get(plan.status, set()):
-        raise ValidationError(
-            ERR_PLAN_TRANSITION
-            % {"from": plan.get_status_display(), "to": Plan.Status(to).label}
-        )
-    if to == Plan.Status.IN_PROGRESS and plan.status == Plan.Status.PLANNED:
-        if not plan.has_criterion:
-            raise ValidationError(ERR_NO_CRITERION)
-        if plan.approved_by_id is None:
-            raise ValidationError(ERR_NOT_APPROVED)
-    if to == Plan.Status.IMPLEMENTED:
-        open_count = plan.actions.open().count()
-        if open_count:
-            raise ValidationError(ERR_OPEN_ACTIONS % {"n": open_count})
-        plan.implemented_on = today
-        plan.follow_up_end = today + datetime.timedelta(days=plan.follow_up_days or 0)
-    if to == Plan.Status.IN_PROGRESS and plan.status != Plan.Status.PLANNED:
-        # Reopened: implementation starts again, and so does the follow-up.
-        if plan.status == Plan.Status.CLOSED_NOT_EFFECTIVE:
-            plan.reopen_count += 1
-        plan.implemented_on = None
-        plan.follow_up_end = None
-    transition = PlanTransition.objects.create(
-        plan=plan, from_status=plan.status, to_status=to, by=by, comment=comment
+) -> Plan:
+    """The one way a plan changes status (see :data:`PLAN_WORKFLOW`)."""
+    return PLAN_WORKFLOW.transition_to(
+        plan, to, by=by, comment=comment, today=today or timezone.localdate()
     )
-    plan.status = to
-    plan._change_reason = comment
-    plan.save()
-    return transition
+
+
+def _ready_to_start(plan: Plan, **_data) -> None:
+    if not plan.has_criterion:
+        raise ValidationError(ERR_NO_CRITERION)
+    if plan.approved_by_id is None:
+        raise ValidationError(ERR_NOT_APPROVED)
+
+
+def _no_open_actions(plan: Plan, **_data) -> None:
+    open_count = plan.actions.open().count()
+    if open_count:
+        raise ValidationError(ERR_OPEN_ACTIONS % {"n": open_count})
+
+
+def _implemented(plan: Plan, *, today: datetime.date, **_data) -> list[str]:
+    plan.implemented_on = today
+    plan.follow_up_end = today + datetime.timedelta(days=plan.follow_up_days or 0)
+    return ["implemented_on", "follow_up_end"]
+
+
+def _back_to_work(plan: Plan, **_data) -> list[str]:
+    # Implementation starts again, and so does the follow-up.
+    if plan.status == Plan.Status.CLOSED_NOT_EFFECTIVE:
+        plan.reopen_count += 1
+    plan.implemented_on = None
+    plan.follow_up_end = None
+    return ["reopen_count", "implemented_on", "follow_up_end"]
+
+
+# Plan workflow (ISO 9001 §10.2); "not effective" may reopen the plan.
+P = Plan.Status
+PLAN_WORKFLOW = workflow.Workflow(
+    log=PlanTransition,
+    refusal=ERR_PLAN_TRANSITION,
+    actions=[
+        workflow.Action(
+            "start",
+            gettext_lazy("Start"),
+            {P.PLANNED},
+            P.IN_PROGRESS,
+            guard=_ready_to_start,
+            style="primary",
+        ),
+        workflow.Action(
+            "implement",
+            gettext_lazy("Mark implemented"),
+            {P.IN_PROGRESS},
+            P.IMPLEMENTED,
+            guard=_no_open_actions,
+            effect=_implemented,
+            style="primary",
+        ),
+        workflow.Action(
+            "check_effectiveness",
+            gettext_lazy("Check effectiveness"),
+            {P.IMPLEMENTED},
+            P.EFFECTIVENESS_CHECK,
+        ),
+        workflow.Action(
+            "resume",
+            gettext_lazy("Back to work"),
+            {P.IMPLEMENTED},
+            P.IN_PROGRESS,
+            effect=_back_to_work,
+        ),
+        workflow.Action(
+            "close_effective",
+            gettext_lazy("Close: effective"),
+            {P.EFFECTIVENESS_CHECK},
+            P.CLOSED_EFFECTIVE,
+        ),
+        workflow.Action(
+            "close_not_effective",
+            gettext_lazy("Close: not effective"),
+            {P.EFFECTIVENESS_CHECK},
+            P.CLOSED_NOT_EFFECTIVE,
+        ),
+        workflow.Action(
+            "reopen",
+            gettext_lazy("Reopen"),
+            {P.CLOSED_NOT_EFFECTIVE},
+            P.IN_PROGRESS,
+            effect=_back_to_work,
+            style="outline-danger",
+        ),
+    ],
+)
 
 
 # --------------------------------------------------------------------------

@@ -367,7 +367,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "checks": checks,
             "latest_check": checks[0] if checks else None,
             "chart": _chart(plan, today),
-            "transitions": services.PLAN_TRANSITIONS.get(plan.status, set()),
+            "transitions": {a.target for a in services.PLAN_WORKFLOW.available(plan)},
             "can_add_action": user.has_perm("improvements.add_action") and editable,
             "can_approve": user.has_perm("improvements.approve_plan")
             and plan.approved_by_id is None
@@ -383,9 +383,13 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan(request, pk, write=True)
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The plan was saved."))
-        return redirect(plan)
+        try:
+            form.save()
+        except ValidationError as error:  # changed meanwhile (EditConflict)
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect(plan)
     return render(request, "improvements/plan_form.html", {"form": form, "plan": plan})
 
 

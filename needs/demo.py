@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Need, NeedLink, NeedReview, NeedTransition
+from .services import WORKFLOW
 
 SEED = 20266
 COUNT = 150
@@ -107,7 +108,12 @@ def _one(number, rng, today, quality, owners, segments, services, service_type):
     for day, step in enumerate(steps):
         moment = at + datetime.timedelta(days=day * rng.randint(2, 9))
         NeedTransition.objects.create(
-            need=need, from_status=previous, to_status=step, by=quality, at=moment
+            need=need,
+            from_status=previous,
+            to_status=step,
+            action=WORKFLOW.step_between(previous, step),
+            by=quality,
+            at=moment,
         )
         if step == Need.Status.REVIEWED and quality is not None:
             NeedReview.objects.create(

@@ -14,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qms.concurrency import Versioned, VersionedQuerySet
 from qms.models import Segment, Service
+from qms.workflow import StatusChange
 
 
-class NeedQuerySet(models.QuerySet):
+class NeedQuerySet(VersionedQuerySet):
     def overdue_for_review(self, today: datetime.date) -> NeedQuerySet:
         return self.filter(next_review_date__lt=today).exclude(
             status__in=Need.CLOSED_STATUSES
@@ -33,7 +35,7 @@ class NeedQuerySet(models.QuerySet):
         return self.accepted().exclude(links__kind=NeedLink.Kind.MEASURES)
 
 
-class Need(models.Model):
+class Need(Versioned):
     class RequirementClass(models.TextChoices):
         STATED = "stated", _("Stated by the customer")
         IMPLIED = "implied", _("Not stated but necessary")
@@ -160,7 +162,7 @@ class Need(models.Model):
         help_text=_("Set when the statement changes; cleared once reviewed."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    history = HistoricalRecords(m2m_fields=[segments])
+    history = HistoricalRecords(m2m_fields=[segments], excluded_fields=["row_version"])
 
     objects = NeedQuerySet.as_manager()
 
@@ -202,22 +204,17 @@ class Need(models.Model):
         return self.importance > 3 and self.performance < 3
 
 
-class NeedTransition(models.Model):
-    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
+class NeedTransition(StatusChange):
+    """Append-only log of a need's status changes."""
 
-    class Meta:
-        ordering = ["at", "id"]
+    need = models.ForeignKey(
+        Need,
+        verbose_name=_("need"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
+    )
+
+    class Meta(StatusChange.Meta):
         verbose_name = _("need status change")
         verbose_name_plural = _("need status changes")
 

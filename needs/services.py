@@ -5,23 +5,13 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from qms.workflow import Action, Workflow
 
 from .models import Need, NeedLink, NeedReview, NeedTransition
 
 S = Need.Status
-ALLOWED: dict[str, tuple[str, ...]] = {
-    S.IDENTIFIED: (S.VALIDATED, S.REJECTED, S.DEFERRED),
-    S.VALIDATED: (S.REVIEWED, S.REJECTED, S.DEFERRED),
-    S.REVIEWED: (S.ACCEPTED, S.REJECTED, S.DEFERRED),
-    S.DEFERRED: (S.REVIEWED, S.REJECTED),
-    S.ACCEPTED: (S.ADDRESSED, S.RETIRED),
-    S.ADDRESSED: (S.RETIRED,),
-    S.REJECTED: (S.IDENTIFIED,),
-    S.RETIRED: (),
-}
-
 ERR_TRANSITION = _("A need that is “%(from)s” cannot become “%(to)s”.")
 ERR_REASON = _("Give a reason to reject or defer a need.")
 ERR_REVIEW_FIRST = _("Review whether we can meet the need before this step.")
@@ -55,9 +45,7 @@ def need_save(*, need: Need, by, segments=None, conflicts=None) -> Need:
                 need.conflict_resolved = False
                 need.save(update_fields=["conflict_resolved"])
         if creating:
-            NeedTransition.objects.create(
-                need=need, from_status="", to_status=need.status, by=by
-            )
+            WORKFLOW.log_created(need, by=by)
     return need
 
 
@@ -74,37 +62,74 @@ def need_capture(*, source_record: models.Model, statement: str, by, **fields) -
 
 
 def need_transition(*, need: Need, to: str, by, comment: str = "") -> Need:
-    """Move a need along its lifecycle; the one way its status changes."""
-    if to not in ALLOWED.get(need.status, ()):
-        raise ValidationError(
-            ERR_TRANSITION
-            % {
-                "from": need.get_status_display(),
-                "to": S(to).label if to in S.values else to,
-            }
-        )
-    comment = comment.strip()
-    if to in (S.REJECTED, S.DEFERRED) and not comment:
-        raise ValidationError(ERR_REASON)
-    if to in (S.REVIEWED, S.ACCEPTED):
-        latest = need.reviews.order_by("-reviewed_at", "-id").first()
-        if latest is None:
-            raise ValidationError(ERR_REVIEW_FIRST)
-        if to == S.ACCEPTED and latest.result == NeedReview.Result.NO:
-            raise ValidationError(ERR_REVIEW_NO)
-    with transaction.atomic():
-        NeedTransition.objects.create(
-            need=need, from_status=need.status, to_status=to, by=by, comment=comment
-        )
-        need.status = to
-        if to in Need.DECIDED_STATUSES:
-            need.decision = to
-            need.decision_reason = comment
-            need.decided_by = by
-            need.decided_at = timezone.now()
-        need._history_user = by
-        need.save()
-    return need
+    """Move a need along its lifecycle; the one way its status changes (see
+    :data:`WORKFLOW`)."""
+    return WORKFLOW.transition_to(need, to, by=by, comment=comment)
+
+
+def _reviewed(need: Need, **_data) -> None:
+    if not need.reviews.exists():
+        raise ValidationError(ERR_REVIEW_FIRST)
+
+
+def _reviewed_yes(need: Need, **_data) -> None:
+    latest = need.reviews.order_by("-reviewed_at", "-id").first()
+    if latest is None:
+        raise ValidationError(ERR_REVIEW_FIRST)
+    if latest.result == NeedReview.Result.NO:
+        raise ValidationError(ERR_REVIEW_NO)
+
+
+def _decided(status: str):
+    def effect(need: Need, *, by, now, comment: str, **_data) -> list[str]:
+        need.decision = status
+        need.decision_reason = comment
+        need.decided_by = by
+        need.decided_at = now
+        return ["decision", "decision_reason", "decided_by", "decided_at"]
+
+    return effect
+
+
+def _action(name, label, sources, target, **options) -> Action:
+    if target in Need.DECIDED_STATUSES:
+        options.setdefault("effect", _decided(target))
+    return Action(name, label, sources, target, **options)
+
+
+WORKFLOW = Workflow(
+    log=NeedTransition,
+    refusal=ERR_TRANSITION,
+    actions=[
+        _action("validate", _("Validate"), {S.IDENTIFIED}, S.VALIDATED),
+        _action(
+            "review",
+            _("Mark reviewed"),
+            {S.VALIDATED, S.DEFERRED},
+            S.REVIEWED,
+            guard=_reviewed,
+        ),
+        _action("accept", _("Accept"), {S.REVIEWED}, S.ACCEPTED, guard=_reviewed_yes),
+        _action("address", _("Mark addressed"), {S.ACCEPTED}, S.ADDRESSED),
+        _action(
+            "reject",
+            _("Reject"),
+            {S.IDENTIFIED, S.VALIDATED, S.REVIEWED, S.DEFERRED},
+            S.REJECTED,
+            needs_comment=ERR_REASON,
+            style="outline-danger",
+        ),
+        _action(
+            "defer",
+            _("Defer"),
+            {S.IDENTIFIED, S.VALIDATED, S.REVIEWED},
+            S.DEFERRED,
+            needs_comment=ERR_REASON,
+        ),
+        _action("retire", _("Retire"), {S.ACCEPTED, S.ADDRESSED}, S.RETIRED),
+        _action("reopen", _("Reopen"), {S.REJECTED}, S.IDENTIFIED),
+    ],
+)
 
 
 def need_review(*, need: Need, by, result: str, rationale: str, conditions: str = ""):

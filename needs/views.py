@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from qms import selectors as core_selectors
 from qms.access import require_perm
 from qms.areas import Area
+from qms.forms import apply_validation_error
 
 from . import exporting, selectors, services
 from .access import get_need_for_user, may_decide, may_edit
@@ -56,7 +57,6 @@ def need_list(request: HttpRequest) -> HttpResponse:
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request.user, pk)
     decide = may_decide(request.user, need)
-    allowed = services.ALLOWED.get(need.status, ())
     return render(
         request,
         "needs/need_detail.html",
@@ -64,7 +64,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "need": need,
             "editable": may_edit(request.user, need),
             "can_decide": decide,
-            "transitions": [(s, Need.Status(s).label) for s in allowed],
+            "transitions": services.WORKFLOW.targets(need),
             "transition_form": TransitionForm(),
             "review_form": ReviewForm(),
             "link_form": LinkForm() if decide else None,
@@ -97,8 +97,7 @@ def _save_form(request, form: NeedForm, need: Need) -> Need | None:
             conflicts=form.cleaned_data["conflicts_with"],
         )
     except ValidationError as error:
-        for field, errors in getattr(error, "error_dict", {None: error}).items():
-            form.add_error(field if field in form.fields else None, errors)
+        apply_validation_error(form, error)
     return None
 
 

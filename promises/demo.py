@@ -29,6 +29,7 @@ from .models import (
     PromiseReview,
     PromiseTransition,
 )
+from .services import WORKFLOW
 
 SEED = 20265
 MONTHS = 24
@@ -548,6 +549,7 @@ def _log_and_scores(ctx, promises, users, now) -> None:
                     promise=promise,
                     from_status=previous,
                     to_status=status,
+                    action=WORKFLOW.step_between(previous, status),
                     by=users["quality"],
                     at=start + datetime.timedelta(days=5 * n),
                 )

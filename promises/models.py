@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from qms.models import Channel, Document, Segment, Service
+from qms.workflow import StatusChange
 
 
 class PromiseQuerySet(models.QuerySet):
@@ -124,24 +125,17 @@ class Promise(models.Model):
         return getattr(self, f"remedy_{code}", "") or self.remedy_et
 
 
-class PromiseTransition(models.Model):
-    promise = models.ForeignKey(
-        Promise, on_delete=models.CASCADE, related_name="transitions"
-    )
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
+class PromiseTransition(StatusChange):
+    """Append-only log of a promise's status changes."""
 
-    class Meta:
-        ordering = ["at", "id"]
+    promise = models.ForeignKey(
+        Promise,
+        verbose_name=_("promise"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
+    )
+
+    class Meta(StatusChange.Meta):
         verbose_name = _("promise status change")
         verbose_name_plural = _("promise status changes")
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qms import measures
 from qms.calendar import WorkingCalendar, get_calendar
+from qms.workflow import Action, Workflow
 
 from .models import (
     BrokenPromiseTag,
@@ -24,12 +25,6 @@ from .models import (
 )
 
 S = Promise.Status
-ALLOWED: dict[str, tuple[str, ...]] = {
-    S.DRAFT: (S.APPROVED, S.RETIRED),
-    S.APPROVED: (S.PUBLISHED, S.DRAFT, S.RETIRED),
-    S.PUBLISHED: (S.DRAFT, S.RETIRED),
-    S.RETIRED: (S.DRAFT,),
-}
 
 ERR_TRANSITION = _("A promise that is “%(from)s” cannot become “%(to)s”.")
 ERR_NO_INDICATOR = _(
@@ -51,6 +46,68 @@ ERR_DERIVED = _(
 ERR_EXCLUSION_REASON = _("Give a reason for excluding the event.")
 ERR_DUPLICATE = _("An event with this reference exists already.")
 ERR_ALREADY_TAGGED = _("This complaint is already tagged with this promise.")
+
+
+def _texts_complete(promise: Promise, **_data) -> None:
+    if not (promise.text_et and promise.text_en and promise.text_ru):
+        raise ValidationError(ERR_NO_TEXT)
+
+
+def _has_indicator(promise: Promise, **_data) -> None:
+    if not promise.indicators.exists():
+        raise ValidationError(ERR_NO_INDICATOR)
+
+
+def _reason_unless_draft(promise: Promise, *, comment: str, **_data) -> None:
+    # Withdrawing what was approved or published needs a reason; a draft
+    # may be retired without one.
+    if promise.status != S.DRAFT and not comment:
+        raise ValidationError(ERR_REASON)
+
+
+def _published(promise: Promise, *, now, **_data) -> list[str]:
+    promise.published_at = now
+    return ["published_at"]
+
+
+WORKFLOW = Workflow(
+    log=PromiseTransition,
+    refusal=ERR_TRANSITION,
+    actions=[
+        Action(
+            "approve",
+            _("Approve"),
+            {S.DRAFT},
+            S.APPROVED,
+            guard=_texts_complete,
+            style="primary",
+        ),
+        Action(
+            "publish",
+            _("Publish"),
+            {S.APPROVED},
+            S.PUBLISHED,
+            guard=_has_indicator,
+            effect=_published,
+            style="primary",
+        ),
+        Action(
+            "return_to_draft",
+            _("Return to draft"),
+            {S.APPROVED, S.PUBLISHED, S.RETIRED},
+            S.DRAFT,
+            guard=_reason_unless_draft,
+        ),
+        Action(
+            "retire",
+            _("Retire"),
+            {S.DRAFT, S.APPROVED, S.PUBLISHED},
+            S.RETIRED,
+            guard=_reason_unless_draft,
+            style="outline-danger",
+        ),
+    ],
+)
 
 WORKING_UNITS = (
     PromiseIndicator.TimeUnit.WORKING_HOURS,
@@ -77,45 +134,13 @@ def promise_save(
             if values is not None:
                 getattr(promise, name).set(values)
         if creating:
-            PromiseTransition.objects.create(
-                promise=promise, from_status="", to_status=promise.status, by=by
-            )
+            WORKFLOW.log_created(promise, by=by)
     return promise
 
 
 def promise_transition(*, promise: Promise, to: str, by, comment: str = "") -> Promise:
-    """The one way a promise changes status (allowed-transitions map, log)."""
-    if to not in ALLOWED.get(promise.status, ()):
-        raise ValidationError(
-            ERR_TRANSITION
-            % {
-                "from": promise.get_status_display(),
-                "to": S(to).label if to in S.values else to,
-            }
-        )
-    comment = comment.strip()
-    if to == S.APPROVED and not (
-        promise.text_et and promise.text_en and promise.text_ru
-    ):
-        raise ValidationError(ERR_NO_TEXT)
-    if to == S.PUBLISHED and not promise.indicators.exists():
-        raise ValidationError(ERR_NO_INDICATOR)
-    if to in (S.DRAFT, S.RETIRED) and promise.status != S.DRAFT and not comment:
-        raise ValidationError(ERR_REASON)
-    with transaction.atomic():
-        PromiseTransition.objects.create(
-            promise=promise,
-            from_status=promise.status,
-            to_status=to,
-            by=by,
-            comment=comment,
-        )
-        promise.status = to
-        if to == S.PUBLISHED:
-            promise.published_at = timezone.now()
-        promise._history_user = by
-        promise.save()
-    return promise
+    """The one way a promise changes status (see :data:`WORKFLOW`)."""
+    return WORKFLOW.transition_to(promise, to, by=by, comment=comment)
 
 
 def indicator_save(*, indicator: PromiseIndicator) -> PromiseIndicator:

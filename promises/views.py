@@ -139,7 +139,6 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     get_promise_for_user(request.user, pk)
     promise = selectors.promise_detail(pk)
     period = "quarter" if request.GET.get("period") == "quarter" else "month"
-    allowed = services.ALLOWED.get(promise.status, ())
     manage = request.user.has_perm("promises.manage_promise")
     scores = {s.principle: s for s in promise.principle_scores.all()}
     assessment = [(label, scores.get(value)) for value, label in Principle.choices]
@@ -152,7 +151,7 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": may_edit(request.user, promise),
             "can_record": may_record(request.user, promise),
             "can_transition": manage,
-            "transitions": [(s, Promise.Status(s).label) for s in allowed],
+            "transitions": services.WORKFLOW.targets(promise),
             "transition_form": TransitionForm(),
             "panels": indicator_panels(promise, period),
             "period": period,

@@ -8,9 +8,23 @@ since the snapshot, the form is invalid, the message says so, and each changed
 field gets an error naming its current value. The snapshot in the re-rendered
 form is the current one, so after checking, the user saves again on purpose.
 
-This needs no version column, so it works for any model form (records of apps
-whose migrations are not ours included). A form opened before this existed, or
-a client posting without the field, is not checked.
+Records that inherit :class:`Versioned` carry an integer ``row_version``
+that every write increments: ``save()``, queryset ``update()`` and
+``bulk_update()`` alike (a bulk writer that bypasses all three must add
+``row_version=F("row_version") + 1`` itself). Their save is conditional on
+the version the copy was read at (for an edit form: the version the form
+was opened at), in the database (``UPDATE … WHERE row_version = n``), so no
+stale copy overwrites a newer row, also when two requests race. If the row
+moved on, the save writes only the fields this copy changed, unless someone
+else changed one of them too: then :class:`EditConflict` (a
+``ValidationError`` naming the fields and their present values) is raised
+and nothing is written. So an edit never undoes a status change made
+meanwhile and never writes erased personal data back; and as it still goes
+through ``save()``, the history row and the model signals follow as for any
+other save.
+
+A form opened before this existed, or a client posting without the field,
+is not checked.
 """
 
 from __future__ import annotations
@@ -19,12 +33,16 @@ from typing import Any
 
 from django import forms
 from django.core import signing
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import models, router, transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 STATE_FIELD = "loaded_state"
 SALT = "qms.concurrency"
+VERSION_FIELD = "row_version"
+# Key of the version inside the signed state (no form field starts with "__").
+_VERSION_KEY = "__row_version__"
 
 ERR_CHANGED_MEANWHILE = _(
     "Someone else saved this record after you opened it, so your changes were "
@@ -33,6 +51,155 @@ ERR_CHANGED_MEANWHILE = _(
 )
 ERR_FIELD_CHANGED = _("Changed by someone else meanwhile; now: %(value)s")
 ERR_BAD_STATE = _("The form was tampered with or is too old. Open it again.")
+
+
+class VersionedQuerySet(models.QuerySet):
+    """Every ``update()`` (and so every ``bulk_update()``) moves the version."""
+
+    def update(self, **kwargs: Any) -> int:
+        kwargs.setdefault(VERSION_FIELD, F(VERSION_FIELD) + 1)
+        return super().update(**kwargs)
+
+
+class EditConflict(ValidationError):
+    """A save from a copy of a record that someone else changed meanwhile,
+    in a field this save changes too. Nothing was written. ``fresh`` is the
+    record as it is now; the error names each field and its present value."""
+
+    def __init__(self, fresh: models.Model, fields: list[str]) -> None:
+        self.fresh = fresh
+        self.fields = fields
+        errors: dict[str, list] = {NON_FIELD_ERRORS: [ERR_CHANGED_MEANWHILE]}
+        for name in fields:
+            errors[name] = [ERR_FIELD_CHANGED % {"value": _display(fresh, name)}]
+        super().__init__(errors)
+
+
+class Versioned(models.Model):
+    """An editable record with optimistic concurrency (see the module
+    docstring). A model with a queryset of its own bases it on
+    :class:`VersionedQuerySet`.
+
+    An instance remembers the values it was read with. Saving it is an
+    ``UPDATE … WHERE row_version = <as read>``: one query, as before. If the
+    row moved on meanwhile, the row is read again under a lock and the save
+    writes only what this copy changed, unless the other writer changed one
+    of those fields too: then it raises :class:`EditConflict` and writes
+    nothing. No save from a stale copy overwrites someone else's change."""
+
+    row_version = models.PositiveIntegerField(
+        _("row version"), default=1, editable=False
+    )
+
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, VERSION_FIELD}
+        read_as = self.__dict__.get("_read_as")
+        guarded = (
+            not self._state.adding and read_as is not None and VERSION_FIELD in read_as
+        )
+        if not guarded:
+            self._row_version_known = self._state.adding
+            if not self._state.adding:
+                # A copy built by hand: the version still moves on.
+                self._row_version_increment = True
+            try:
+                super().save(*args, **kwargs)
+            finally:
+                self._row_version_increment = False
+            # After an insert the version is known (1); after an unguarded
+            # update it is not, and the next save of this copy is unguarded.
+            self._read_as = {
+                f.attname: getattr(self, f.attname)
+                for f in self._meta.concrete_fields
+                if f.attname != VERSION_FIELD or not self._row_version_known
+            }
+            return
+        using = kwargs.get("using") or router.db_for_write(type(self))
+        # Without a savepoint: nested in a service's transaction, it costs no
+        # query; alone, it holds the lock of a merge until the commit.
+        with transaction.atomic(using=using, savepoint=False):
+            super().save(*args, **kwargs)
+        read_as.update(
+            {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+        )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._read_as = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
+        super().refresh_from_db(using, fields, from_queryset)
+        read_as = self.__dict__.get("_read_as")
+        if read_as is not None:
+            names = fields or [f.attname for f in self._meta.concrete_fields]
+            read_as.update({name: getattr(self, name) for name in names})
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        read_as = self.__dict__.get("_read_as")
+        if getattr(self, "_row_version_increment", False) or read_as is None:
+            values = [
+                (f, model, F(VERSION_FIELD) + 1 if f.attname == VERSION_FIELD else v)
+                for f, model, v in values
+            ]
+            return super()._do_update(
+                base_qs, using, pk_val, values, update_fields, forced_update
+            )
+        seen = read_as[VERSION_FIELD]
+        values = [
+            (f, model, seen + 1 if f.attname == VERSION_FIELD else v)
+            for f, model, v in values
+        ]
+        if base_qs.filter(pk=pk_val, row_version=seen)._update(values) > 0:
+            self.row_version = seen + 1
+            return True
+        # The row moved on since this copy was read: merge or refuse.
+        fresh = base_qs.select_for_update().filter(pk=pk_val).first()
+        if fresh is None:
+            return False
+        # Stamps (the version, auto_now times) change with every save: they
+        # are nobody's edit.
+        stamps = {VERSION_FIELD} | {
+            f.attname
+            for f in self._meta.concrete_fields
+            if getattr(f, "auto_now", False)
+        }
+        mine = {
+            f.attname
+            for f, _model, _v in values
+            if f.attname not in stamps
+            and f.attname in read_as
+            and getattr(self, f.attname) != read_as[f.attname]
+        }
+        theirs = {
+            name
+            for name, value in read_as.items()
+            if name not in stamps and getattr(fresh, name) != value
+        }
+        clashes = mine & theirs
+        if clashes:
+            fields = {f.attname: f.name for f in self._meta.concrete_fields}
+            raise EditConflict(fresh, sorted(fields[name] for name in clashes))
+        self.row_version = fresh.row_version + 1
+        # Only what this copy changed (and what saves always stamp).
+        values = [
+            (f, model, self.row_version if f.attname == VERSION_FIELD else v)
+            for f, model, v in values
+            if f.attname in mine or f.attname in stamps
+        ]
+        base_qs.filter(pk=pk_val)._update(values)
+        # What the others wrote is now this copy's too.
+        for name in theirs:
+            setattr(self, name, getattr(fresh, name))
+        return True
 
 
 def _model_field(instance: models.Model, name: str) -> models.Field | None:
@@ -57,6 +224,13 @@ def snapshot(instance: models.Model, names: list[str]) -> dict[str, Any]:
         elif field.concrete:
             state[name] = field.value_to_string(instance)
     return state
+
+
+def _sign(instance: models.Model, names: list[str]) -> str:
+    state = snapshot(instance, names)
+    if isinstance(instance, Versioned):
+        state[_VERSION_KEY] = instance.row_version
+    return signing.dumps(state, salt=SALT, compress=True)
 
 
 def _display(instance: models.Model, name: str) -> str:
@@ -87,9 +261,7 @@ class ConcurrentEditMixin:
         self.fields[STATE_FIELD] = forms.CharField(
             widget=forms.HiddenInput, required=False
         )
-        self.initial[STATE_FIELD] = signing.dumps(
-            snapshot(self.instance, self._tracked()), salt=SALT, compress=True
-        )
+        self.initial[STATE_FIELD] = _sign(self.instance, self._tracked())
 
     def _tracked(self) -> list[str]:
         return [name for name in self.fields if name != STATE_FIELD]
@@ -103,22 +275,50 @@ class ConcurrentEditMixin:
             loaded = signing.loads(posted, salt=SALT)
         except signing.BadSignature:
             raise forms.ValidationError(ERR_BAD_STATE) from None
-        fresh = type(self.instance)._default_manager.get(pk=self.instance.pk)
+        loaded_version = loaded.pop(_VERSION_KEY, None)
+        self._loaded = loaded
+        fresh = type(self.instance)._base_manager.get(pk=self.instance.pk)
+        if not self._refuse_if_changed(fresh):
+            read_as = self.instance.__dict__.get("_read_as")
+            if loaded_version is not None and read_as is not None:
+                # The save is conditional on the version the form was opened at.
+                read_as[VERSION_FIELD] = loaded_version
+        return data
+
+    def show_conflict(self, error: EditConflict) -> None:
+        """Show a conflict found while saving (see :class:`EditConflict`);
+        the re-rendered form carries the present state."""
+        self._loaded = {}
+        self.data = self.data.copy()
+        self.data[self.add_prefix(STATE_FIELD)] = _sign(error.fresh, self._tracked())
+        self.conflicts = list(error.fields)
+        self.add_error(None, ERR_CHANGED_MEANWHILE)
+        for name in error.fields:
+            if name in self.fields:
+                self.add_error(
+                    name, ERR_FIELD_CHANGED % {"value": _display(error.fresh, name)}
+                )
+
+    def _refuse_if_changed(self, fresh: models.Model) -> bool:
+        """Mark the fields changed since the form was opened; True if any."""
         names = self._tracked()
         current = snapshot(fresh, names)
         self.conflicts = [
             name
             for name in names
-            if name in loaded and name in current and loaded[name] != current[name]
+            if name in self._loaded
+            and name in current
+            and self._loaded[name] != current[name]
         ]
         if not self.conflicts:
-            return data
+            return False
         # Re-rendered, the form carries today's state: saving again is a choice.
         self.data = self.data.copy()
-        self.data[self.add_prefix(STATE_FIELD)] = signing.dumps(
-            current, salt=SALT, compress=True
-        )
+        self.data[self.add_prefix(STATE_FIELD)] = _sign(fresh, names)
         self.add_error(None, ERR_CHANGED_MEANWHILE)
         for name in self.conflicts:
-            self.add_error(name, ERR_FIELD_CHANGED % {"value": _display(fresh, name)})
-        return data
+            if name in self.fields:
+                self.add_error(
+                    name, ERR_FIELD_CHANGED % {"value": _display(fresh, name)}
+                )
+        return True

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from qms.concurrency import ConcurrentEditMixin
+from qms.concurrency import ConcurrentEditMixin, EditConflict
 from qms.models import Customer, Document, DocumentVersion, Segment
 
 
@@ -118,7 +118,9 @@ class ApproveForm(CommentForm):
 def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: field errors on their
     fields (when the form has them), everything else above the form."""
-    if hasattr(error, "error_dict"):
+    if isinstance(error, EditConflict) and isinstance(form, ConcurrentEditMixin):
+        form.show_conflict(error)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from qms.areas import Area
+from qms.concurrency import Versioned, VersionedQuerySet
+from qms.workflow import StatusChange
 
 
 class Language(models.TextChoices):
@@ -176,7 +178,7 @@ class Service(models.Model):
         return self.name
 
 
-class CustomerQuerySet(models.QuerySet):
+class CustomerQuerySet(VersionedQuerySet):
     def search(self, text: str) -> CustomerQuerySet:
         text = text.strip()
         if not text:
@@ -190,7 +192,7 @@ class CustomerQuerySet(models.QuerySet):
         )
 
 
-class Customer(models.Model):
+class Customer(Versioned):
     class Kind(models.TextChoices):
         PERSON = "person", _("Person")
         ORGANISATION = "organisation", _("Organisation")
@@ -235,7 +237,7 @@ class Customer(models.Model):
     erased_at = models.DateTimeField(
         _("personal data erased"), null=True, blank=True, editable=False
     )
-    history = HistoricalRecords(m2m_fields=[segments])
+    history = HistoricalRecords(m2m_fields=[segments], excluded_fields=["row_version"])
 
     objects = CustomerQuerySet.as_manager()
 
@@ -328,7 +330,7 @@ class Document(models.Model):
         return reverse("qms:document-detail", args=[self.pk])
 
 
-class DocumentVersionQuerySet(models.QuerySet):
+class DocumentVersionQuerySet(VersionedQuerySet):
     def released(self) -> DocumentVersionQuerySet:
         """Approved versions, including those a later version superseded."""
         return self.filter(
@@ -344,7 +346,7 @@ class DocumentVersionQuerySet(models.QuerySet):
         return self.released().filter(effective_from__lte=day)
 
 
-class DocumentVersion(models.Model):
+class DocumentVersion(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in_review", _("In review")
@@ -384,7 +386,7 @@ class DocumentVersion(models.Model):
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     objects = DocumentVersionQuerySet.as_manager()
 
@@ -433,7 +435,7 @@ class DocumentVersion(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.IN_REVIEW)
 
 
-class DocumentTransition(models.Model):
+class DocumentTransition(StatusChange):
     """Append-only log of a version's status changes (who, when, from, to, why)."""
 
     version = models.ForeignKey(
@@ -443,24 +445,13 @@ class DocumentTransition(models.Model):
         related_name="transitions",
     )
     from_status = models.CharField(
-        _("from"), max_length=20, choices=DocumentVersion.Status.choices, blank=True
+        _("from"), max_length=24, choices=DocumentVersion.Status.choices, blank=True
     )
     to_status = models.CharField(
-        _("to"), max_length=20, choices=DocumentVersion.Status.choices
+        _("to"), max_length=24, choices=DocumentVersion.Status.choices
     )
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(StatusChange.Meta):
         verbose_name = _("document status change")
         verbose_name_plural = _("document status changes")
 

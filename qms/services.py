@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.db.models.functions import Length
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qms.models import Customer, Document, DocumentTransition, DocumentVersion
+from qms.workflow import Action, Workflow
 
 Status = DocumentVersion.Status
 
@@ -29,14 +30,6 @@ ERR_NOT_EDITABLE = _("Only a draft can be edited.")
 ERR_EFFECTIVE_BEFORE_APPROVAL = _("A version cannot take effect before it is approved.")
 ERR_RETURN_NEEDS_COMMENT = _("Say what must change when returning a version.")
 ERR_NO_APPROVE_PERMISSION = _("You are not allowed to approve documents.")
-
-# from-status → allowed to-statuses. SUPERSEDED is reached only by the system.
-ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.IN_REVIEW},
-    Status.IN_REVIEW: {Status.DRAFT, Status.APPROVED},
-    Status.APPROVED: {Status.SUPERSEDED},
-    Status.SUPERSEDED: set(),
-}
 
 
 def _next_reference() -> str:
@@ -138,73 +131,115 @@ def version_create_draft(
         version.full_clean()
         version._history_user = author
         version.save()
-        DocumentTransition.objects.create(
-            version=version, from_status="", to_status=Status.DRAFT, by=author
-        )
+        VERSION_WORKFLOW.log_created(version, by=author)
     return version
 
 
 def version_update_draft(
     *, version: DocumentVersion, body: str, change_reason: str
 ) -> DocumentVersion:
-    if version.status != Status.DRAFT:
-        raise ValidationError(ERR_NOT_EDITABLE)
-    version.body = body
-    version.change_reason = change_reason
-    version.full_clean()
-    version.save(update_fields=["body", "change_reason"])
+    with transaction.atomic():
+        # Under the row's lock: submitted meanwhile, it is no longer editable.
+        status = (
+            DocumentVersion.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=version.pk)
+        )
+        if status != Status.DRAFT:
+            raise ValidationError(ERR_NOT_EDITABLE)
+        version.body = body
+        version.change_reason = change_reason
+        version.full_clean()
+        version.save(update_fields=["body", "change_reason"])
     return version
 
 
-def _check_transition(version: DocumentVersion, to_status: str) -> None:
-    if to_status not in ALLOWED_TRANSITIONS[version.status]:
-        raise ValidationError(
-            ERR_TRANSITION
-            % {
-                "from": Status(version.status).label,
-                "to": Status(to_status).label,
-            }
-        )
+def _submitted(version: DocumentVersion, *, now, **_data) -> list[str]:
+    version.submitted_at = now
+    return ["submitted_at"]
 
 
-def _log(version, from_status, by, comment="") -> None:
-    DocumentTransition.objects.create(
-        version=version,
-        from_status=from_status,
-        to_status=version.status,
-        by=by,
-        comment=comment,
-    )
+def _returned(version: DocumentVersion, **_data) -> list[str]:
+    version.submitted_at = None
+    return ["submitted_at"]
+
+
+def _not_by_the_author(version: DocumentVersion, *, by, **_data) -> None:
+    if version.author_id == by.pk and not settings.QMS_ALLOW_SELF_APPROVAL:
+        raise ValidationError(ERR_SELF_APPROVAL)
+
+
+def _approved(
+    version: DocumentVersion, *, by, now, effective_from: datetime.date, **_data
+) -> list[str]:
+    version.approver = by
+    version.approved_at = now
+    version.effective_from = effective_from
+    version.full_clean()
+    return ["approver", "approved_at", "effective_from"]
+
+
+def _superseded(version: DocumentVersion, *, now, **_data) -> list[str]:
+    version.superseded_at = now
+    return ["superseded_at"]
+
+
+# A document version's review cycle; "supersede" is taken by the system when
+# a later version comes into force.
+VERSION_WORKFLOW = Workflow(
+    log=DocumentTransition,
+    refusal=ERR_TRANSITION,
+    actions=[
+        Action(
+            "submit",
+            _("Submit for review"),
+            {Status.DRAFT},
+            Status.IN_REVIEW,
+            effect=_submitted,
+            style="primary",
+        ),
+        Action(
+            "return",
+            _("Return to the author"),
+            {Status.IN_REVIEW},
+            Status.DRAFT,
+            needs_comment=ERR_RETURN_NEEDS_COMMENT,
+            effect=_returned,
+        ),
+        Action(
+            "approve",
+            _("Approve"),
+            {Status.IN_REVIEW},
+            Status.APPROVED,
+            permission="qms.approve_documentversion",
+            denied=ERR_NO_APPROVE_PERMISSION,
+            guard=_not_by_the_author,
+            effect=_approved,
+            style="primary",
+        ),
+        Action(
+            "supersede",
+            _("Supersede"),
+            {Status.APPROVED},
+            Status.SUPERSEDED,
+            effect=_superseded,
+        ),
+    ],
+)
 
 
 def version_submit(
     *, version: DocumentVersion, by: AbstractBaseUser, comment: str = ""
 ) -> DocumentVersion:
     """Send a draft for review."""
-    with transaction.atomic():
-        version = DocumentVersion.objects.select_for_update().get(pk=version.pk)
-        _check_transition(version, Status.IN_REVIEW)
-        version.status = Status.IN_REVIEW
-        version.submitted_at = timezone.now()
-        version.save(update_fields=["status", "submitted_at"])
-        _log(version, Status.DRAFT, by, comment)
-    return version
+    return VERSION_WORKFLOW.transition(version, "submit", by=by, comment=comment)
 
 
 def version_return(
     *, version: DocumentVersion, by: AbstractBaseUser, comment: str
 ) -> DocumentVersion:
     """Send a version in review back to its author as a draft."""
-    if not comment.strip():
-        raise ValidationError({"comment": ERR_RETURN_NEEDS_COMMENT})
-    with transaction.atomic():
-        version = DocumentVersion.objects.select_for_update().get(pk=version.pk)
-        _check_transition(version, Status.DRAFT)
-        version.status = Status.DRAFT
-        version.submitted_at = None
-        version.save(update_fields=["status", "submitted_at"])
-        _log(version, Status.IN_REVIEW, by, comment)
-    return version
+    return VERSION_WORKFLOW.transition(version, "return", by=by, comment=comment)
 
 
 def version_approve(
@@ -216,26 +251,14 @@ def version_approve(
 ) -> DocumentVersion:
     """Approve a version in review. It is in force from ``effective_from``
     (default today); older released versions are superseded once it is."""
-    if not by.has_perm("qms.approve_documentversion"):
-        raise PermissionDenied(ERR_NO_APPROVE_PERMISSION)
     today = timezone.localdate()
     effective_from = effective_from or today
-    if effective_from < today:
+    if effective_from < today and by.has_perm("qms.approve_documentversion"):
         raise ValidationError({"effective_from": ERR_EFFECTIVE_BEFORE_APPROVAL})
     with transaction.atomic():
-        version = DocumentVersion.objects.select_for_update().get(pk=version.pk)
-        _check_transition(version, Status.APPROVED)
-        if version.author_id == by.pk and not settings.QMS_ALLOW_SELF_APPROVAL:
-            raise ValidationError(ERR_SELF_APPROVAL)
-        version.status = Status.APPROVED
-        version.approver = by
-        version.approved_at = timezone.now()
-        version.effective_from = effective_from
-        version.full_clean()
-        version.save(
-            update_fields=["status", "approver", "approved_at", "effective_from"]
+        version = VERSION_WORKFLOW.transition(
+            version, "approve", by=by, comment=comment, effective_from=effective_from
         )
-        _log(version, Status.IN_REVIEW, by, comment)
         _supersede_older(version.document_id, today)
     return version
 
@@ -252,19 +275,17 @@ def _supersede_older(document_id: int, today: datetime.date) -> int:
     if in_force is None:
         return 0
     count = 0
-    for old in DocumentVersion.objects.select_for_update().filter(
+    for old in DocumentVersion.objects.filter(
         document_id=document_id,
         status=Status.APPROVED,
         number__lt=in_force.number,
     ):
-        old.status = Status.SUPERSEDED
-        old.superseded_at = timezone.now()
-        old.save(update_fields=["status", "superseded_at"])
-        _log(
+        VERSION_WORKFLOW.transition(
             old,
-            Status.APPROVED,
-            None,
-            str(_("Superseded by version %(number)s")) % {"number": in_force.number},
+            "supersede",
+            by=None,
+            comment=str(_("Superseded by version %(number)s"))
+            % {"number": in_force.number},
         )
         count += 1
     return count

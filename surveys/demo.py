@@ -43,7 +43,7 @@ from .models import (
     WaveTransition,
     new_token,
 )
-from .services import plan_figures
+from .services import WORKFLOW, plan_figures
 
 SEED = 2026
 YEARLY_CODE = "yearly-satisfaction"
@@ -288,7 +288,13 @@ def _yearly_wave(ctx, series, q, questions, index, year, rng) -> tuple[int, int]
     )
     WaveTransition.objects.bulk_create(
         [
-            WaveTransition(wave=wave, from_status=a, to_status=b, by=owner)
+            WaveTransition(
+                wave=wave,
+                from_status=a,
+                to_status=b,
+                action=WORKFLOW.step_between(a, b),
+                by=owner,
+            )
             for a, b in (
                 ("draft", "approved"),
                 ("approved", "fieldwork"),

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from qms.models import Customer, Segment
+from qms.workflow import StatusChange
 
 LANGUAGES = ("et", "en", "ru")
 
@@ -451,20 +452,21 @@ class Wave(models.Model):
         return reverse("surveys:wave-detail", args=[self.pk])
 
 
-class WaveTransition(models.Model):
+class WaveTransition(StatusChange):
     """Append-only log of a wave's status changes."""
 
-    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=Wave.Status.choices)
-    to_status = models.CharField(max_length=20, choices=Wave.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    wave = models.ForeignKey(
+        Wave,
+        verbose_name=_("wave"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
     )
-    at = models.DateTimeField(auto_now_add=True)
-    comment = models.TextField(blank=True)
+    from_status = models.CharField(
+        _("from"), max_length=24, choices=Wave.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=24, choices=Wave.Status.choices)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(StatusChange.Meta):
         verbose_name = _("wave status change")
         verbose_name_plural = _("wave status changes")
 

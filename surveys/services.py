@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from qms import statistics
 from qms.imports import ImportResult, read_table
 from qms.models import Customer, Segment
+from qms.workflow import Action, Workflow
 
 from . import aggregates
 from .followups import create_follow_ups
@@ -79,14 +80,6 @@ ERR_IMPORT_CUSTOMER = _("No customer with this number.")
 ERR_IMPORT_DUPLICATE = _("This address is already a participant of the wave.")
 ERR_IMPORT_NO_CONSENT = _("The customer has declined surveys.")
 
-# The allowed transitions of a wave. Approval needs surveys.approve_wave.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.APPROVED, S.CANCELLED}),
-    S.APPROVED: frozenset({S.DRAFT, S.FIELDWORK, S.CANCELLED}),
-    S.FIELDWORK: frozenset({S.CLOSED, S.CANCELLED}),
-    S.CLOSED: frozenset(),
-    S.CANCELLED: frozenset(),
-}
 # Statuses in which the plan (groups, sampling, dates…) may be edited.
 EDITABLE = frozenset({S.DRAFT})
 # Dispositions that still wait for an answer (reminders go to these).
@@ -399,39 +392,74 @@ def plan_compute(*, wave: Wave) -> list[TargetGroup]:
 
 
 def wave_transition(*, wave: Wave, to: str, by, comment: str = "") -> Wave:
-    """The one way a wave changes status: checks the transitions map (and the
-    approval permission), logs a WaveTransition row."""
-    with transaction.atomic():
-        wave = Wave.objects.select_for_update().get(pk=wave.pk)
-        current = wave.status
-        if to not in TRANSITIONS.get(current, ()):
-            raise ValidationError(
-                ERR_TRANSITION % {"from": S(current).label, "to": S(to).label}
-            )
-        approving = to == S.APPROVED or (current == S.APPROVED and to == S.DRAFT)
-        if approving and (by is None or not by.has_perm("surveys.approve_wave")):
-            raise PermissionDenied(ERR_MAY_NOT_APPROVE)
-        if to == S.APPROVED:
-            if not wave.groups.exists() and not wave.public_link:
-                raise ValidationError(ERR_NO_GROUPS)
-            if not wave.questionnaire.questions.exists():
-                raise ValidationError(ERR_NO_QUESTIONS)
-            wave.approved_by = by
-            wave.approved_at = timezone.now()
-        if to == S.DRAFT:
-            wave.approved_by = None
-            wave.approved_at = None
-        wave.status = to
-        wave._history_user = by
-        wave.save()
-        WaveTransition.objects.create(
-            wave=wave, from_status=current, to_status=to, by=by, comment=comment
-        )
-        if S.CLOSED in (current, to):
-            # Figures stored while it was closed, or (a response submitted
-            # just before the close) never to be trusted once it is.
-            aggregates.invalidate([wave.pk])
-    return wave
+    """The one way a wave changes status (see :data:`WORKFLOW`)."""
+    return WORKFLOW.transition_to(wave, to, by=by, comment=comment)
+
+
+def _ready_for_fieldwork(wave: Wave, **_data) -> None:
+    if not wave.groups.exists() and not wave.public_link:
+        raise ValidationError(ERR_NO_GROUPS)
+    if not wave.questionnaire.questions.exists():
+        raise ValidationError(ERR_NO_QUESTIONS)
+
+
+def _approved(wave: Wave, *, by, now, **_data) -> list[str]:
+    wave.approved_by = by
+    wave.approved_at = now
+    return ["approved_by", "approved_at"]
+
+
+def _approval_withdrawn(wave: Wave, **_data) -> list[str]:
+    wave.approved_by = None
+    wave.approved_at = None
+    return ["approved_by", "approved_at"]
+
+
+def _closed(wave: Wave, **_data) -> None:
+    # Figures stored before the close (a response submitted just before it)
+    # are never to be trusted once it is closed.
+    aggregates.invalidate([wave.pk])
+
+
+WORKFLOW = Workflow(
+    log=WaveTransition,
+    refusal=ERR_TRANSITION,
+    actions=[
+        Action(
+            "approve",
+            _("Approve the plan"),
+            {S.DRAFT},
+            S.APPROVED,
+            permission="surveys.approve_wave",
+            guard=_ready_for_fieldwork,
+            effect=_approved,
+            style="primary",
+        ),
+        Action(
+            "withdraw_approval",
+            _("Withdraw the approval"),
+            {S.APPROVED},
+            S.DRAFT,
+            permission="surveys.approve_wave",
+            effect=_approval_withdrawn,
+        ),
+        Action(
+            "start_fieldwork",
+            _("Start fieldwork"),
+            {S.APPROVED},
+            S.FIELDWORK,
+            style="primary",
+        ),
+        Action("close", _("Close"), {S.FIELDWORK}, S.CLOSED, effect=_closed),
+        Action(
+            "cancel",
+            _("Cancel"),
+            {S.DRAFT, S.APPROVED, S.FIELDWORK},
+            S.CANCELLED,
+            style="outline-danger",
+        ),
+    ],
+)
 
 
 # --- Sample and participants -----------------------------------------------

@@ -464,7 +464,6 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
     wave = _wave(pk)
     user = request.user
     editable = wave.status in services.EDITABLE and user.has_perm("surveys.change_wave")
-    targets = sorted(services.TRANSITIONS.get(wave.status, ()))
     return render(
         request,
         "surveys/wave_detail.html",
@@ -474,7 +473,7 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": wave.transitions.select_related("by"),
             "editable": editable,
             "group_form": GroupForm() if editable else None,
-            "targets": [(t, Wave.Status(t).label) for t in targets]
+            "targets": services.WORKFLOW.targets(wave, user)
             if user.has_perm("surveys.change_wave")
             else [],
             "can_approve": user.has_perm("surveys.approve_wave"),

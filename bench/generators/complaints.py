@@ -1,6 +1,6 @@
 """Cases over ten years with their status changes and messages.
 
-Each case lives the ISO 10002 workflow of ``complaints.services.ACTIONS`` up to
+Each case lives the ISO 10002 workflow of ``complaints.services.WORKFLOW`` up to
 now: register → acknowledge → accept → decide → communicate → close, with
 feedback closed at once, some cases closed as "not a complaint", about one in
 twelve decisions rejected by the customer (internal review, sometimes taken to
