@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from qms.admin import WorkflowFieldReadOnly
+
 from .models import (
     Action,
     EffectivenessCheck,
@@ -38,7 +40,7 @@ class PlanTransitionInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(WorkflowFieldReadOnly, SimpleHistoryAdmin):
     list_display = ["title", "type", "status", "owner", "implemented_on"]
     list_filter = ["status", "type"]
     search_fields = ["title", "problem"]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from qms.admin import WorkflowFieldReadOnly
+
 from .models import Need, NeedLink, NeedReview, NeedTransition
 
 
@@ -15,7 +17,7 @@ class LinkInline(admin.TabularInline):
 
 
 @admin.register(Need)
-class NeedAdmin(SimpleHistoryAdmin):
+class NeedAdmin(WorkflowFieldReadOnly, SimpleHistoryAdmin):
     list_display = ["__str__", "status", "source", "importance", "performance", "owner"]
     list_filter = ["status", "source", "requirement_class", "kano"]
     search_fields = ["statement"]

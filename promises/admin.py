@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from qms.admin import WorkflowFieldReadOnly
+
 from .models import (
     BrokenPromiseTag,
     FulfilmentEvent,
@@ -16,7 +18,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Promise)
-class PromiseAdmin(SimpleHistoryAdmin):
+class PromiseAdmin(WorkflowFieldReadOnly, SimpleHistoryAdmin):
     list_display = ["title", "status", "owner", "next_review_date"]
     list_filter = ["status"]
     search_fields = ["title", "text_et", "text_en"]

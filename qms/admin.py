@@ -14,6 +14,19 @@ from qms.models import (
     Segment,
     Service,
 )
+from qms.workflow import workflow_for
+
+
+class WorkflowFieldReadOnly:
+    """Mix into a ModelAdmin whose model has a workflow: its status changes
+    only through ``qms.workflow`` (log, guards), never by editing the field."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        workflow = workflow_for(self.model)
+        if workflow is not None and workflow.field not in fields:
+            fields.append(workflow.field)
+        return fields
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -34,7 +34,7 @@ from typing import Any
 from django import forms
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import models, router, transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -101,34 +101,29 @@ class Versioned(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, VERSION_FIELD}
         read_as = self.__dict__.get("_read_as")
-        guarded = (
-            not self._state.adding and read_as is not None and VERSION_FIELD in read_as
+        adding = self._state.adding
+        # Guarded when this copy knows the version it was read at; a copy
+        # built by hand (or read without the version) still moves it on.
+        self._row_version_increment = not adding and (
+            read_as is None or VERSION_FIELD not in read_as
         )
-        if not guarded:
-            self._row_version_known = self._state.adding
-            if not self._state.adding:
-                # A copy built by hand: the version still moves on.
-                self._row_version_increment = True
-            try:
-                super().save(*args, **kwargs)
-            finally:
-                self._row_version_increment = False
-            # After an insert the version is known (1); after an unguarded
-            # update it is not, and the next save of this copy is unguarded.
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            increment, self._row_version_increment = self._row_version_increment, False
+        if increment:
+            # The database added one to whatever it held; this copy no
+            # longer knows the version, so its next save is unguarded too.
             self._read_as = {
                 f.attname: getattr(self, f.attname)
                 for f in self._meta.concrete_fields
-                if f.attname != VERSION_FIELD or not self._row_version_known
+                if f.attname != VERSION_FIELD
             }
-            return
-        using = kwargs.get("using") or router.db_for_write(type(self))
-        # Without a savepoint: nested in a service's transaction, it costs no
-        # query; alone, it holds the lock of a merge until the commit.
-        with transaction.atomic(using=using, savepoint=False):
-            super().save(*args, **kwargs)
-        read_as.update(
-            {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
-        )
+        else:
+            # Inserted (version 1) or saved under the guard: known exactly.
+            self._read_as = {
+                f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields
+            }
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -140,12 +135,20 @@ class Versioned(models.Model):
         super().refresh_from_db(using, fields, from_queryset)
         read_as = self.__dict__.get("_read_as")
         if read_as is not None:
-            names = fields or [f.attname for f in self._meta.concrete_fields]
+            names = (
+                [self._meta.get_field(name).attname for name in fields]
+                if fields
+                else [f.attname for f in self._meta.concrete_fields]
+            )
             read_as.update({name: getattr(self, name) for name in names})
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
         read_as = self.__dict__.get("_read_as")
-        if getattr(self, "_row_version_increment", False) or read_as is None:
+        if (
+            getattr(self, "_row_version_increment", True)
+            or read_as is None
+            or VERSION_FIELD not in read_as
+        ):
             values = [
                 (f, model, F(VERSION_FIELD) + 1 if f.attname == VERSION_FIELD else v)
                 for f, model, v in values
@@ -154,14 +157,22 @@ class Versioned(models.Model):
                 base_qs, using, pk_val, values, update_fields, forced_update
             )
         seen = read_as[VERSION_FIELD]
-        values = [
+        claimed = [
             (f, model, seen + 1 if f.attname == VERSION_FIELD else v)
             for f, model, v in values
         ]
-        if base_qs.filter(pk=pk_val, row_version=seen)._update(values) > 0:
+        # The usual case: nobody wrote since this copy was read. One query.
+        if base_qs.filter(pk=pk_val, row_version=seen)._update(claimed) > 0:
             self.row_version = seen + 1
             return True
-        # The row moved on since this copy was read: merge or refuse.
+        # The row moved on: merge or refuse, under the row's lock (held to
+        # the end of the caller's transaction, or of this one). Like any
+        # error in save(), a refusal spoils the caller's transaction: the
+        # caller rolls back, as a service's atomic block does.
+        with transaction.atomic(using=using, savepoint=False):
+            return self._merge(base_qs, pk_val, values, read_as)
+
+    def _merge(self, base_qs, pk_val, values, read_as) -> bool:
         fresh = base_qs.select_for_update().filter(pk=pk_val).first()
         if fresh is None:
             return False
@@ -186,16 +197,17 @@ class Versioned(models.Model):
         }
         clashes = mine & theirs
         if clashes:
-            fields = {f.attname: f.name for f in self._meta.concrete_fields}
-            raise EditConflict(fresh, sorted(fields[name] for name in clashes))
+            names = {f.attname: f.name for f in self._meta.concrete_fields}
+            raise EditConflict(fresh, sorted(names[name] for name in clashes))
         self.row_version = fresh.row_version + 1
         # Only what this copy changed (and what saves always stamp).
-        values = [
-            (f, model, self.row_version if f.attname == VERSION_FIELD else v)
-            for f, model, v in values
-            if f.attname in mine or f.attname in stamps
-        ]
-        base_qs.filter(pk=pk_val)._update(values)
+        base_qs.filter(pk=pk_val)._update(
+            [
+                (f, model, self.row_version if f.attname == VERSION_FIELD else v)
+                for f, model, v in values
+                if f.attname in mine or f.attname in stamps
+            ]
+        )
         # What the others wrote is now this copy's too.
         for name in theirs:
             setattr(self, name, getattr(fresh, name))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from django import forms
@@ -46,6 +47,10 @@ from django.utils.translation import gettext_lazy as _
 #: ``instance`` (the record as saved), ``change`` (the StatusChange row),
 #: ``action`` (its name) and ``by`` (the user or None).
 status_changed = Signal()
+
+#: Every declared workflow by its model, once its module is imported (see
+#: :func:`workflow_for`).
+WORKFLOWS: dict[type[models.Model], Workflow] = {}
 
 ERR_TRANSITION = _("A record in status “%(status)s” cannot be “%(action)s”.")
 ERR_UNKNOWN_ACTION = _("“%(action)s” is not a step of this workflow.")
@@ -151,6 +156,7 @@ class Workflow:
             if f.many_to_one and f.name != "by"
         ]
         self.model = log._meta.get_field(self.log_fk).related_model
+        WORKFLOWS[self.model] = self
 
     # -- reading ----------------------------------------------------------
 
@@ -382,3 +388,14 @@ def run_transition(
         },
     )
     return True
+
+
+def workflow_for(model: type[models.Model]) -> Workflow | None:
+    """The workflow of ``model``: declared in its app's ``services`` module,
+    which is imported on first use."""
+    if model not in WORKFLOWS:
+        try:
+            import_module(f"{model._meta.app_label}.services")
+        except ModuleNotFoundError:
+            return None
+    return WORKFLOWS.get(model)

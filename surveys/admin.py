@@ -4,6 +4,8 @@ records the services write (status log, responses)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from qms.admin import WorkflowFieldReadOnly
+
 from .models import (
     FollowUp,
     Option,
@@ -43,7 +45,7 @@ class QuestionnaireAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Wave)
-class WaveAdmin(SimpleHistoryAdmin):
+class WaveAdmin(WorkflowFieldReadOnly, SimpleHistoryAdmin):
     """Plans change through the wave pages, whose service enforces approval."""
 
     list_display = ["name", "series", "status", "opens_on", "closes_on", "anonymous"]
