@@ -8,6 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from qms.concurrency import ConcurrentEditMixin
+
 from .models import (
     Case,
     Category,
@@ -68,7 +70,7 @@ def _people():
     )
 
 
-class AnalysisForm(forms.ModelForm):
+class AnalysisForm(ConcurrentEditMixin, forms.ModelForm):
     case_references = forms.CharField(
         label=_("Case references"),
         required=False,

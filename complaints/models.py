@@ -762,7 +762,7 @@ class IshikawaCategory(models.Model):
         return self.name
 
 
-class RootCauseAnalysisQuerySet(models.QuerySet):
+class RootCauseAnalysisQuerySet(VersionedQuerySet):
     def open(self) -> RootCauseAnalysisQuerySet:
         return self.filter(status=RootCauseAnalysis.Status.OPEN)
 
@@ -770,7 +770,7 @@ class RootCauseAnalysisQuerySet(models.QuerySet):
         return self.filter(status=RootCauseAnalysis.Status.CONCLUDED)
 
 
-class RootCauseAnalysis(models.Model):
+class RootCauseAnalysis(Versioned):
     """One problem (one case or a group treated as one) and why it happened."""
 
     class Status(models.TextChoices):
@@ -856,7 +856,7 @@ class RootCauseAnalysis(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["row_version", "updated_at"])
 
     objects = RootCauseAnalysisQuerySet.as_manager()
 

@@ -145,7 +145,7 @@ class ActionForm(forms.ModelForm):
         self.fields["owner"].queryset = _staff_users()
 
 
-class ActionEditForm(forms.ModelForm):
+class ActionEditForm(ConcurrentEditMixin, forms.ModelForm):
     class Meta:
         model = Action
         fields = ["status", "evidence", "evidence_file"]

@@ -32,7 +32,7 @@ def _evidence_path(instance: Action, filename: str) -> str:
     )
 
 
-class Proposal(models.Model):
+class Proposal(Versioned):
     """An improvement proposal from anyone on staff (B.2.9)."""
 
     class Status(models.TextChoices):
@@ -88,7 +88,7 @@ class Proposal(models.Model):
     )
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -335,7 +335,7 @@ class PlanTransition(StatusChange):
         return f"{self.from_status} → {self.to_status}"
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(VersionedQuerySet):
     def open(self) -> ActionQuerySet:
         return self.filter(status__in=Action.OPEN_STATUSES)
 
@@ -343,7 +343,7 @@ class ActionQuerySet(models.QuerySet):
         return self.open().filter(due_date__lt=today)
 
 
-class Action(models.Model):
+class Action(Versioned):
     """One thing to do in a plan, with an owner, a due date and evidence."""
 
     class Type(models.TextChoices):
@@ -386,7 +386,7 @@ class Action(models.Model):
     last_reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    history = HistoricalRecords(excluded_fields=["last_reminded_on"])
+    history = HistoricalRecords(excluded_fields=["row_version", "last_reminded_on"])
 
     objects = ActionQuerySet.as_manager()
 

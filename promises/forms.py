@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from qms import measures
+from qms.concurrency import ConcurrentEditMixin
 from qms.models import Document
 
 from .models import (
@@ -27,7 +28,7 @@ DATE = {"type": "date"}
 DATETIME = {"type": "datetime-local"}
 
 
-class PromiseForm(forms.ModelForm):
+class PromiseForm(ConcurrentEditMixin, forms.ModelForm):
     class Meta:
         model = Promise
         fields = [
@@ -86,7 +87,7 @@ def share_measure_choices() -> list[tuple[str, str]]:
     ]
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(ConcurrentEditMixin, forms.ModelForm):
     source_measure = forms.ChoiceField(
         label=_("Measure (derived indicators)"), required=False, choices=()
     )

@@ -13,11 +13,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qms.concurrency import Versioned, VersionedQuerySet
 from qms.models import Channel, Document, Segment, Service
 from qms.workflow import StatusChange
 
 
-class PromiseQuerySet(models.QuerySet):
+class PromiseQuerySet(VersionedQuerySet):
     def published(self) -> PromiseQuerySet:
         return self.filter(status=Promise.Status.PUBLISHED)
 
@@ -28,7 +29,7 @@ class PromiseQuerySet(models.QuerySet):
         )
 
 
-class Promise(models.Model):
+class Promise(Versioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         APPROVED = "approved", _("Approved")
@@ -85,7 +86,7 @@ class Promise(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     objects = PromiseQuerySet.as_manager()
 
@@ -205,7 +206,7 @@ class PrincipleScore(models.Model):
         return f"{self.promise_id} {self.principle}: {self.score}"
 
 
-class PromiseIndicator(models.Model):
+class PromiseIndicator(Versioned):
     """How a promise is measured. Every kind reduces to a share of events kept
     out of the events that count (excluded ones left out)."""
 

@@ -277,7 +277,7 @@ class ClosureDay(models.Model):
         return f"{self.date:%Y-%m-%d} {self.reason}"
 
 
-class Document(models.Model):
+class Document(Versioned):
     """A controlled document (ISO 9001 7.5.2): identity and metadata; its text
     lives in versions."""
 
@@ -308,7 +308,7 @@ class Document(models.Model):
         _("review interval (months)"), default=12
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         ordering = ["identifier"]

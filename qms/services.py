@@ -192,7 +192,7 @@ VERSION_WORKFLOW = Workflow(
     actions=[
         Action(
             "submit",
-            _("Submit for review"),
+            _("Send for review"),
             {Status.DRAFT},
             Status.IN_REVIEW,
             effect=_submitted,
@@ -200,7 +200,7 @@ VERSION_WORKFLOW = Workflow(
         ),
         Action(
             "return",
-            _("Return to the author"),
+            _("Return to author"),
             {Status.IN_REVIEW},
             Status.DRAFT,
             needs_comment=ERR_RETURN_NEEDS_COMMENT,

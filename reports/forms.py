@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qms.concurrency import ConcurrentEditMixin
 from qms.models import OrgUnit
 
 from .models import DistributionList, Report, ReportDecision
@@ -58,7 +59,7 @@ class ReportCreateForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
 
 
-class ReportEditForm(forms.ModelForm):
+class ReportEditForm(ConcurrentEditMixin, forms.ModelForm):
     class Meta:
         model = Report
         fields = ["summary", "conclusions", "recommendations", "distribution"]
@@ -85,7 +86,7 @@ class ReportFilterForm(forms.Form):
     )
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(ConcurrentEditMixin, forms.ModelForm):
     owner = forms.ModelChoiceField(_active_users(), label=_("Owner"))
 
     class Meta:

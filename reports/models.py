@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qms.concurrency import Versioned, VersionedQuerySet
 from qms.reporting import ReportPeriod
 
 
@@ -52,12 +53,12 @@ class DistributionList(models.Model):
         return [line.strip() for line in self.emails.splitlines() if line.strip()]
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(VersionedQuerySet):
     def issued(self) -> ReportQuerySet:
         return self.filter(status=Report.Status.ISSUED)
 
 
-class Report(models.Model):
+class Report(Versioned):
     class Kind(models.TextChoices):
         MONTH = "month", _("Month")
         QUARTER = "quarter", _("Quarter")
@@ -143,7 +144,7 @@ class Report(models.Model):
     )
 
     # The snapshot is frozen at issue; keeping it once in the report is enough.
-    history = HistoricalRecords(excluded_fields=["snapshot"])
+    history = HistoricalRecords(excluded_fields=["row_version", "snapshot"])
 
     objects = ReportQuerySet.as_manager()
 
@@ -197,7 +198,7 @@ class Report(models.Model):
         return self.status == self.Status.DRAFT
 
 
-class ReportDecision(models.Model):
+class ReportDecision(Versioned):
     """A management-review output (ISO 9001 §9.3.3), tracked until done."""
 
     class Status(models.TextChoices):
@@ -226,7 +227,7 @@ class ReportDecision(models.Model):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         verbose_name = _("management decision")

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from qms.concurrency import ConcurrentEditMixin
 from qms.models import Channel, OrgUnit
 
 from .models import (
@@ -46,7 +47,7 @@ class StandardCreateForm(_Crispy, forms.Form):
         self._helper()
 
 
-class StandardForm(_Crispy, forms.ModelForm):
+class StandardForm(_Crispy, ConcurrentEditMixin, forms.ModelForm):
     class Meta:
         model = Standard
         fields = ["channels", "purpose", "scope"]
@@ -61,7 +62,7 @@ class StandardForm(_Crispy, forms.ModelForm):
         self._helper()
 
 
-class CriterionForm(_Crispy, forms.ModelForm):
+class CriterionForm(_Crispy, ConcurrentEditMixin, forms.ModelForm):
     class Meta:
         model = Criterion
         fields = [

@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qms.concurrency import Versioned, VersionedQuerySet
 from qms.models import Channel, Document, DocumentVersion
 
 
-class Standard(models.Model):
+class Standard(Versioned):
     """A communication standard; its title, owner and versions are those of
     its controlled document."""
 
@@ -30,7 +31,7 @@ class Standard(models.Model):
     )
     purpose = models.TextField(_("purpose"))
     scope = models.TextField(_("scope"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         ordering = ["document__identifier"]
@@ -52,7 +53,7 @@ class Standard(models.Model):
         return self.document.owner
 
 
-class CriterionQuerySet(models.QuerySet):
+class CriterionQuerySet(VersionedQuerySet):
     def linkable(self) -> CriterionQuerySet:
         """Criteria a customer need can be linked to: those of released
         versions (a draft's criteria may still vanish)."""
@@ -69,7 +70,7 @@ class CriterionQuerySet(models.QuerySet):
         )
 
 
-class Criterion(models.Model):
+class Criterion(Versioned):
     """A concrete, observable behaviour a version of a standard requires."""
 
     class Scoring(models.TextChoices):
@@ -118,7 +119,7 @@ class Criterion(models.Model):
     target_unit = models.CharField(
         _("target unit"), max_length=20, choices=Unit.choices, blank=True
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     objects = CriterionQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from promises.models import Promise
+from qms.concurrency import ConcurrentEditMixin
 from qms.models import Segment
 
 from .models import (
@@ -47,7 +48,7 @@ class SeriesForm(forms.ModelForm):
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
 
 
-class QuestionnaireForm(forms.ModelForm):
+class QuestionnaireForm(ConcurrentEditMixin, forms.ModelForm):
     class Meta:
         model = Questionnaire
         fields = ["title", "intro_et", "intro_en", "intro_ru"]
@@ -123,7 +124,7 @@ class OptionForm(forms.ModelForm):
         fields = ["order", "value", "label_et", "label_en", "label_ru"]
 
 
-class WaveForm(forms.ModelForm):
+class WaveForm(ConcurrentEditMixin, forms.ModelForm):
     reminder_days = forms.CharField(
         label=_("Reminder days"),
         required=False,

@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qms.concurrency import Versioned
 from qms.models import Customer, Segment
 from qms.workflow import StatusChange
 
@@ -86,7 +87,7 @@ class Series(models.Model):
         return reverse("surveys:series-detail", args=[self.pk])
 
 
-class Questionnaire(models.Model):
+class Questionnaire(Versioned):
     """One version of a series' questionnaire. Locked (read-only) once any
     response exists; a change then makes a new version (``based_on``)."""
 
@@ -123,7 +124,7 @@ class Questionnaire(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         ordering = ["series", "-version"]
@@ -315,7 +316,7 @@ class Option(models.Model):
         return TranslatedText.pick(self, "label", language)
 
 
-class Wave(models.Model):
+class Wave(Versioned):
     """One run of a series, with its plan (ISO 10004 §6): approved before
     fieldwork starts."""
 
@@ -418,7 +419,7 @@ class Wave(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["row_version"])
 
     class Meta:
         ordering = ["-opens_on", "-id"]

@@ -12,6 +12,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='rootcauseanalysis',
+            name='row_version',
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='row version'),
+        ),
         migrations.AlterModelOptions(
             name='transition',
             options={'ordering': ['at', 'id'], 'verbose_name': 'case status change', 'verbose_name_plural': 'case status changes'},

@@ -38,6 +38,16 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='action',
+            name='row_version',
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='row version'),
+        ),
+        migrations.AddField(
+            model_name='proposal',
+            name='row_version',
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='row version'),
+        ),
+        migrations.AddField(
             model_name='plan',
             name='row_version',
             field=models.PositiveIntegerField(default=1, editable=False, verbose_name='row version'),

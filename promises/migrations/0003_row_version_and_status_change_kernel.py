@@ -39,6 +39,16 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='promise',
+            name='row_version',
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='row version'),
+        ),
+        migrations.AddField(
+            model_name='promiseindicator',
+            name='row_version',
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='row version'),
+        ),
+        migrations.AddField(
             model_name='promisetransition',
             name='action',
             field=models.CharField(blank=True, max_length=40, verbose_name='action'),

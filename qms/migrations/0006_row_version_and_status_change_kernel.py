@@ -31,6 +31,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='document',
+            name='row_version',
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='row version'),
+        ),
         migrations.AlterModelOptions(
             name='documenttransition',
             options={'ordering': ['at', 'id'], 'verbose_name': 'document status change', 'verbose_name_plural': 'document status changes'},

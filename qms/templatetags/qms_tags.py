@@ -175,3 +175,37 @@ def as_form(form):
     """``{{ form|as_form }}``: the form as ``{% crispy form %}`` renders it
     for a helper without layout, form tag or CSRF input (qms.fieldhtml)."""
     return bootstrap_form(form)
+
+
+_FIRST_STEPS = {"create": _("Created"), "register": _("Registered")}
+
+
+@register.inclusion_tag("partials/_status_history.html")
+def status_history(record, changes=None):
+    """Who moved ``record`` from which status to which, by which step and
+    why, oldest first, in the reader's language (``qms.workflow``). Pass
+    ``changes`` when the page prefetched them; else one query."""
+    from qms.workflow import workflow_for
+
+    workflow = workflow_for(type(record))
+    if workflow is None:
+        return {"rows": []}
+    if changes is None:
+        changes = workflow.history(record)
+    rows = []
+    for change in changes:
+        action = workflow.by_name.get(change.action)
+        by = change.by
+        rows.append(
+            {
+                "at": change.at,
+                "step": action.label if action else _FIRST_STEPS.get(change.action, ""),
+                "from": workflow.status_label(change.from_status)
+                if change.from_status
+                else "",
+                "to": workflow.status_label(change.to_status),
+                "by": (by.get_full_name() or by.get_username()) if by else "",
+                "comment": change.comment,
+            }
+        )
+    return {"rows": rows}

@@ -36,6 +36,16 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='questionnaire',
+            name='row_version',
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='row version'),
+        ),
+        migrations.AddField(
+            model_name='wave',
+            name='row_version',
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='row version'),
+        ),
+        migrations.AddField(
             model_name='wavetransition',
             name='action',
             field=models.CharField(blank=True, max_length=40, verbose_name='action'),

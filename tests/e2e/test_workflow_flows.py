@@ -1,0 +1,139 @@
+"""The status buttons of the promises, needs and documents workflows, pressed
+in a real browser: each step lands, is logged with its name and shows in the
+page's status history in the reader's words. (Cases, plans and analyses are
+clicked through in their own flows.)"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from needs.models import Need
+from promises.models import Promise
+from qms import roles
+from qms import services as qms_services
+from qms.areas import Area
+from qms.models import Document, DocumentVersion
+from tests.e2e.conftest import assert_no_csp_violations
+from tests.factories import UserFactory
+from tests.needs.helpers import make_need
+from tests.promises.helpers import make_indicator, make_promise
+
+pytestmark = [
+    pytest.mark.e2e,
+    # What a person sees in the browser: run once, on SQLite.
+    pytest.mark.single_db,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def manager():
+    return UserFactory(
+        username="kadri",
+        first_name="Kadri",
+        last_name="Tamm",
+        roles=[roles.QUALITY_MANAGER],
+    )
+
+
+def _change_status(page, label: str, comment: str = "") -> None:
+    form = page.locator("main form:has(select[name=to])")
+    form.locator("select[name=to]").select_option(label=label)
+    if comment:
+        form.locator("[name=comment]").fill(comment)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_a_promise_and_a_need_move_through_their_status_buttons(
+    page, live_server, login, shot, manager
+):
+    promise = make_promise(manager)
+    make_indicator(promise)
+    need = make_need(by=manager, owner=manager)
+    login(manager)
+
+    page.goto(live_server.url + reverse("promises:promise-detail", args=[promise.pk]))
+    _change_status(page, "Approved")
+    _change_status(page, "Published")
+    promise.refresh_from_db()
+    assert promise.status == Promise.Status.PUBLISHED
+    assert list(promise.transitions.values_list("action", flat=True)) == [
+        "create",
+        "approve",
+        "publish",
+    ]
+    history = page.locator("#log-heading + table").inner_text()
+    assert "Publish" in history and "Approved → Published" in history
+    shot("promise-published")
+
+    page.goto(live_server.url + reverse("needs:need-detail", args=[need.pk]))
+    _change_status(page, "Deferred", comment="Not this year: budget.")
+    need.refresh_from_db()
+    assert (need.status, need.decision_reason) == (
+        Need.Status.DEFERRED,
+        "Not this year: budget.",
+    )
+    history = page.locator("#transitions-heading + table").inner_text()
+    assert "Identified → Deferred" in history and "Not this year" in history
+    shot("need-deferred")
+    assert_no_csp_violations(page)
+
+
+def test_a_document_version_is_sent_returned_resent_and_approved(
+    page, live_server, login, shot, manager
+):
+    author = UserFactory(
+        username="jaan",
+        first_name="Jaan",
+        last_name="Mets",
+        roles=[roles.QUALITY_MANAGER],
+    )
+    document = qms_services.document_create(
+        identifier="PD-7",
+        title="Handling complaints",
+        kind=Document.Kind.PROCESS,
+        area=Area.COMPLAINTS,
+        owner=author,
+        body="Acknowledge within one working day.",
+    )
+    version = document.versions.get()
+    url = live_server.url + reverse(
+        "qms:document-version", args=[document.pk, version.number]
+    )
+    login(author)
+    page.goto(url)
+    page.click("form[action$='/submit/'] button[type=submit]")
+    page.wait_for_load_state()
+
+    login(manager)
+    page.goto(url)
+    page.locator("form[action$='/return/'] textarea").fill("Name the deadline.")
+    page.click("form[action$='/return/'] button[type=submit]")
+    page.wait_for_load_state()
+    version.refresh_from_db()
+    assert version.status == DocumentVersion.Status.DRAFT
+
+    login(author)
+    page.goto(url)
+    page.click("form[action$='/submit/'] button[type=submit]")
+    page.wait_for_load_state()
+
+    login(manager)
+    page.goto(url)
+    page.click("form[action$='/approve/'] button[type=submit]")
+    page.wait_for_load_state()
+    version.refresh_from_db()
+    assert version.status == DocumentVersion.Status.APPROVED
+    assert list(version.transitions.values_list("action", flat=True)) == [
+        "create",
+        "submit",
+        "return",
+        "submit",
+        "approve",
+    ]
+    history = page.locator("#workflow-heading + table").inner_text()
+    assert "Return to author" in history and "Name the deadline." in history
+    shot("document-approved")
+    assert_no_csp_violations(page)
