@@ -773,6 +773,9 @@ class RootCauseAnalysisQuerySet(VersionedQuerySet):
 class RootCauseAnalysis(Versioned):
     """One problem (one case or a group treated as one) and why it happened."""
 
+    # Where its workflow is declared (qms.workflow.workflow_for).
+    WORKFLOW_MODULE = "complaints.rca"
+
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         CONCLUDED = "concluded", _("Concluded")
@@ -899,6 +902,30 @@ class RootCauseAnalysis(Versioned):
         """Short form of the problem statement (the fishbone's head)."""
         first = self.problem_what.strip().splitlines()[0] if self.problem_what else ""
         return first[:80] or self.title
+
+
+class AnalysisTransition(StatusChange):
+    """Append-only log of an analysis's status changes (concluded, reopened)."""
+
+    analysis = models.ForeignKey(
+        RootCauseAnalysis,
+        verbose_name=_("analysis"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
+    )
+    from_status = models.CharField(
+        _("from"), max_length=24, choices=RootCauseAnalysis.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to"), max_length=24, choices=RootCauseAnalysis.Status.choices
+    )
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("analysis status change")
+        verbose_name_plural = _("analysis status changes")
+
+    def __str__(self) -> str:
+        return f"{self.analysis_id}: {self.from_status} → {self.to_status}"
 
 
 class WhyStep(models.Model):

@@ -19,14 +19,15 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qms import statistics
 from qms.measures import local_midnight
+from qms.workflow import Action, Workflow
 
 from .models import (
+    AnalysisTransition,
     Case,
     IshikawaCategory,
     IshikawaCause,
@@ -57,11 +58,6 @@ WARN_HUMAN_ERROR = gettext_lazy(
     "mistake was easy to make? Stop at a cause the organisation can change."
 )
 
-# Allowed status changes: from → {action: to}.
-TRANSITIONS = {
-    Status.OPEN: {"conclude": Status.CONCLUDED},
-    Status.CONCLUDED: {"reopen": Status.OPEN},
-}
 
 # Words that put the blame on a person (et / en / ru). A step reading like this
 # is not a root cause unless it also names what made the error possible.
@@ -153,6 +149,7 @@ def analysis_create(
     analysis.save()
     analysis.cases.set(cases)
     analysis.team.set(team)
+    WORKFLOW.log_created(analysis, by=by)
     return analysis
 
 
@@ -196,14 +193,66 @@ def suggested_root_causes(analysis: RootCauseAnalysis) -> str:
     return "\n".join(dict.fromkeys(lines))
 
 
-def _transition(analysis: RootCauseAnalysis, action: str) -> str:
-    target = TRANSITIONS[analysis.status].get(action)
-    if target is None:
-        raise ValidationError(
-            ERR_TRANSITION,
-            params={"status": analysis.get_status_display(), "action": action},
-        )
-    return target
+def _concluded(
+    analysis: RootCauseAnalysis,
+    *,
+    by,
+    now,
+    conclusion: str,
+    verified_root_causes: str = "",
+    root_cause_category: RootCauseCategory | None = None,
+    **_data,
+) -> list[str]:
+    errors = {}
+    if not conclusion.strip():
+        errors["conclusion"] = ERR_NO_CONCLUSION
+    causes = verified_root_causes.strip() or suggested_root_causes(analysis)
+    if not causes:
+        errors["verified_root_causes"] = ERR_NO_ROOT_CAUSE
+    if errors:
+        raise ValidationError(errors)
+    analysis.conclusion = conclusion.strip()
+    analysis.verified_root_causes = causes
+    analysis.root_cause_category = root_cause_category
+    analysis.concluded_at = now
+    analysis.concluded_by = by
+    return [
+        "conclusion",
+        "verified_root_causes",
+        "root_cause_category",
+        "concluded_at",
+        "concluded_by",
+    ]
+
+
+def _reopened(analysis: RootCauseAnalysis, **_data) -> list[str]:
+    analysis.concluded_at = None
+    analysis.concluded_by = None
+    return ["concluded_at", "concluded_by"]
+
+
+WORKFLOW = Workflow(
+    log=AnalysisTransition,
+    refusal=ERR_TRANSITION,
+    validate=True,
+    actions=[
+        Action(
+            "conclude",
+            gettext_lazy("Conclude"),
+            {Status.OPEN},
+            Status.CONCLUDED,
+            effect=_concluded,
+            style="primary",
+        ),
+        Action(
+            "reopen",
+            gettext_lazy("Reopen"),
+            {Status.CONCLUDED},
+            Status.OPEN,
+            effect=_reopened,
+        ),
+    ],
+)
 
 
 @transaction.atomic
@@ -220,24 +269,14 @@ def analysis_conclude(
     or taken from the marked why step and the confirmed Ishikawa causes).
     With ``apply_to_cases`` the category goes to the analysis's closed cases
     that have none (one UPDATE). Returns the number of cases updated."""
-    target = _transition(analysis, "conclude")
-    errors = {}
-    if not conclusion.strip():
-        errors["conclusion"] = ERR_NO_CONCLUSION
-    causes = verified_root_causes.strip() or suggested_root_causes(analysis)
-    if not causes:
-        errors["verified_root_causes"] = ERR_NO_ROOT_CAUSE
-    if errors:
-        raise ValidationError(errors)
-    analysis.status = target
-    analysis.conclusion = conclusion.strip()
-    analysis.verified_root_causes = causes
-    analysis.root_cause_category = root_cause_category
-    analysis.concluded_at = timezone.now()
-    analysis.concluded_by = by
-    analysis._history_user = by
-    analysis.full_clean()
-    analysis.save()
+    analysis = WORKFLOW.transition(
+        analysis,
+        "conclude",
+        by=by,
+        conclusion=conclusion,
+        verified_root_causes=verified_root_causes,
+        root_cause_category=root_cause_category,
+    )
     if apply_to_cases and root_cause_category is not None:
         return apply_root_cause_category(analysis=analysis)
     return 0
@@ -257,12 +296,7 @@ def apply_root_cause_category(*, analysis: RootCauseAnalysis) -> int:
 
 
 def analysis_reopen(*, analysis: RootCauseAnalysis, by) -> RootCauseAnalysis:
-    analysis.status = _transition(analysis, "reopen")
-    analysis.concluded_at = None
-    analysis.concluded_by = None
-    analysis._history_user = by
-    analysis.save()
-    return analysis
+    return WORKFLOW.transition(analysis, "reopen", by=by)
 
 
 def case_set_root_cause(*, case: Case, category: RootCauseCategory | None, by) -> Case:

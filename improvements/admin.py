@@ -14,7 +14,7 @@ from .models import (
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(WorkflowFieldReadOnly, SimpleHistoryAdmin):
     list_display = ["title", "status", "proposer", "created_at"]
     list_filter = ["status", "area"]
     search_fields = ["title", "description"]

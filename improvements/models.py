@@ -313,6 +313,30 @@ class PlanOrigin(models.Model):
         return f"{self.origin_type}:{self.origin_id}"
 
 
+class ProposalTransition(StatusChange):
+    """One status change of a proposal: reviewed, decided, turned into a plan."""
+
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.PROTECT,
+        related_name="transitions",
+        verbose_name=_("proposal"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=24, choices=Proposal.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to"), max_length=24, choices=Proposal.Status.choices
+    )
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("proposal status change")
+        verbose_name_plural = _("proposal status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
 class PlanTransition(StatusChange):
     """One status change of a plan: who, when, from, to, why."""
 

@@ -26,6 +26,7 @@ from .models import (
     PlanOrigin,
     PlanTransition,
     Proposal,
+    ProposalTransition,
 )
 
 ERR_REASON_REQUIRED = gettext_lazy("Give the reason for rejecting the proposal.")
@@ -58,17 +59,6 @@ ERR_NOT_CLOSED_INEFFECTIVE = gettext_lazy(
     "Only a plan closed as not effective can be reopened or followed up."
 )
 
-# Proposal workflow: submitted → under review → accepted / rejected → planned.
-PROPOSAL_TRANSITIONS = {
-    Proposal.Status.SUBMITTED: {
-        Proposal.Status.UNDER_REVIEW,
-        Proposal.Status.ACCEPTED,
-        Proposal.Status.REJECTED,
-    },
-    Proposal.Status.UNDER_REVIEW: {Proposal.Status.ACCEPTED, Proposal.Status.REJECTED},
-    Proposal.Status.ACCEPTED: {Proposal.Status.PLANNED},
-}
-
 
 def _site_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
@@ -99,27 +89,63 @@ def proposal_submit(
     if origin is not None:
         proposal.origin = origin
     proposal.full_clean()
-    proposal.save()
+    with transaction.atomic():
+        proposal.save()
+        PROPOSAL_WORKFLOW.log_created(proposal, by=proposer)
     return proposal
 
 
-def _proposal_move(proposal: Proposal, to: str) -> None:
-    if to not in PROPOSAL_TRANSITIONS.get(proposal.status, set()):
-        raise ValidationError(
-            ERR_PROPOSAL_TRANSITION
-            % {
-                "from": proposal.get_status_display(),
-                "to": Proposal.Status(to).label,
-            }
-        )
-    proposal.status = to
+def _decided(proposal: Proposal, *, by, now, comment: str, **_data) -> list[str]:
+    proposal.decided_by = by
+    proposal.decided_at = now
+    proposal.decision_reason = comment
+    return ["decided_by", "decided_at", "decision_reason"]
+
+
+def _planned(proposal: Proposal, *, plan: Plan, **_data) -> list[str]:
+    proposal.plan = plan
+    return ["plan"]
+
+
+# Proposal workflow: submitted → under review → accepted / rejected → planned.
+PR = Proposal.Status
+PROPOSAL_WORKFLOW = workflow.Workflow(
+    log=ProposalTransition,
+    refusal=ERR_PROPOSAL_TRANSITION,
+    actions=[
+        workflow.Action(
+            "review", gettext_lazy("Start the review"), {PR.SUBMITTED}, PR.UNDER_REVIEW
+        ),
+        workflow.Action(
+            "accept",
+            gettext_lazy("Accept"),
+            {PR.SUBMITTED, PR.UNDER_REVIEW},
+            PR.ACCEPTED,
+            effect=_decided,
+            style="primary",
+        ),
+        workflow.Action(
+            "reject",
+            gettext_lazy("Reject"),
+            {PR.SUBMITTED, PR.UNDER_REVIEW},
+            PR.REJECTED,
+            needs_comment=ERR_REASON_REQUIRED,
+            effect=_decided,
+            style="outline-danger",
+        ),
+        workflow.Action(
+            "plan",
+            gettext_lazy("Turn into a plan"),
+            {PR.ACCEPTED},
+            PR.PLANNED,
+            effect=_planned,
+        ),
+    ],
+)
 
 
 def proposal_review(*, proposal: Proposal, by) -> Proposal:
-    _proposal_move(proposal, Proposal.Status.UNDER_REVIEW)
-    proposal._change_reason = "review"
-    proposal.save()
-    return proposal
+    return PROPOSAL_WORKFLOW.transition(proposal, "review", by=by)
 
 
 def proposal_decide(
@@ -129,13 +155,9 @@ def proposal_decide(
     reason = reason.strip()
     if not accept and not reason:
         raise ValidationError({"reason": ERR_REASON_REQUIRED})
-    _proposal_move(
-        proposal, Proposal.Status.ACCEPTED if accept else Proposal.Status.REJECTED
+    proposal = PROPOSAL_WORKFLOW.transition(
+        proposal, "accept" if accept else "reject", by=by, comment=reason
     )
-    proposal.decided_by = by
-    proposal.decided_at = timezone.now()
-    proposal.decision_reason = reason
-    proposal.save()
     _tell_proposer(proposal)
     return proposal
 
@@ -157,7 +179,9 @@ def _tell_proposer(proposal: Proposal) -> None:
 def proposal_to_plan(*, proposal: Proposal, by, owner, plan_type: str = "") -> Plan:
     """Turn an accepted proposal into a plan; the plan keeps the proposal and
     its origin as origins."""
-    _proposal_move(proposal, Proposal.Status.PLANNED)
+    step = PROPOSAL_WORKFLOW.action("plan")
+    if not PROPOSAL_WORKFLOW.allows(proposal, step):
+        raise PROPOSAL_WORKFLOW.refuse(proposal, step)
     plan = plan_create(
         title=proposal.title,
         problem=proposal.description,
@@ -167,8 +191,7 @@ def proposal_to_plan(*, proposal: Proposal, by, owner, plan_type: str = "") -> P
         plan_type=plan_type or Plan.Type.CORRECTIVE,
         origins=[o for o in (proposal, proposal.origin) if o is not None],
     )
-    proposal.plan = plan
-    proposal.save()
+    PROPOSAL_WORKFLOW.transition(proposal, "plan", by=by, plan=plan)
     return plan
 
 

@@ -289,6 +289,7 @@ class Workflow:
             if action.guard is not None:
                 action.guard(locked, by=by, comment=comment, **data)
             now = timezone.now()
+            from_status = getattr(locked, self.field)
             # auto_now fields are written only when named.
             changed = {self.field} | {
                 f.name
@@ -299,7 +300,6 @@ class Workflow:
                 changed.update(
                     action.effect(locked, by=by, now=now, comment=comment, **data) or ()
                 )
-            from_status = getattr(locked, self.field)
             setattr(locked, self.field, action.target)
             locked._history_user = by
             locked._change_reason = comment[:100]
@@ -391,11 +391,13 @@ def run_transition(
 
 
 def workflow_for(model: type[models.Model]) -> Workflow | None:
-    """The workflow of ``model``: declared in its app's ``services`` module,
-    which is imported on first use."""
+    """The workflow of ``model``: declared in its app's ``services`` module
+    (or the module the model names in ``WORKFLOW_MODULE``), which is imported
+    on first use."""
     if model not in WORKFLOWS:
+        module = getattr(model, "WORKFLOW_MODULE", f"{model._meta.app_label}.services")
         try:
-            import_module(f"{model._meta.app_label}.services")
+            import_module(module)
         except ModuleNotFoundError:
             return None
     return WORKFLOWS.get(model)

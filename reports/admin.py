@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from qms.admin import WorkflowFieldReadOnly
+
 from .models import DistributionList, Report, ReportDecision
 
 
 @admin.register(Report)
-class ReportAdmin(SimpleHistoryAdmin):
+class ReportAdmin(WorkflowFieldReadOnly, SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "org_unit", "language", "status", "version"]
     list_filter = ["status", "kind", "language"]
     readonly_fields = [
@@ -18,7 +20,7 @@ class ReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportDecision)
-class ReportDecisionAdmin(SimpleHistoryAdmin):
+class ReportDecisionAdmin(WorkflowFieldReadOnly, SimpleHistoryAdmin):
     list_display = ["__str__", "report", "owner", "due_date", "status"]
     list_filter = ["status"]
 

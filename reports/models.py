@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from qms.concurrency import Versioned, VersionedQuerySet
 from qms.reporting import ReportPeriod
+from qms.workflow import StatusChange
 
 
 class DistributionList(models.Model):
@@ -246,3 +247,50 @@ class ReportDecision(Versioned):
 
     def is_overdue(self, today) -> bool:
         return self.status == self.Status.OPEN and self.due_date < today
+
+
+class ReportTransition(StatusChange):
+    """Append-only log of a report's status changes (submitted, returned,
+    approved, issued)."""
+
+    report = models.ForeignKey(
+        Report,
+        verbose_name=_("report"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
+    )
+    from_status = models.CharField(
+        _("from"), max_length=24, choices=Report.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=24, choices=Report.Status.choices)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("report status change")
+        verbose_name_plural = _("report status changes")
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.from_status} → {self.to_status}"
+
+
+class DecisionTransition(StatusChange):
+    """Append-only log of a management decision's status changes."""
+
+    decision = models.ForeignKey(
+        ReportDecision,
+        verbose_name=_("management decision"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
+    )
+    from_status = models.CharField(
+        _("from"), max_length=24, choices=ReportDecision.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to"), max_length=24, choices=ReportDecision.Status.choices
+    )
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("decision status change")
+        verbose_name_plural = _("decision status changes")
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}: {self.from_status} → {self.to_status}"

@@ -11,16 +11,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from qms.reporting import ReportPeriod
+from qms.workflow import Action, Workflow
 
 from . import building, pdf
-from .models import DistributionList, Report, ReportDecision
+from .models import (
+    DecisionTransition,
+    DistributionList,
+    Report,
+    ReportDecision,
+    ReportTransition,
+)
 
 ERR_NOT_DRAFT = _("Only a draft can be changed or issued.")
 ERR_NOT_AWAITING = _("This report is not awaiting approval.")
@@ -118,73 +124,114 @@ def report_content(report: Report, today: datetime.date | None = None) -> dict:
 # --------------------------------------------------------------------------
 
 
+def _submitted(report: Report, *, by, now, **_data) -> list[str]:
+    if report.author_id is None:
+        report.author = by
+    report.submitted_at = now
+    return ["author", "submitted_at"]
+
+
+def _returned(report: Report, **_data) -> list[str]:
+    report.submitted_at = None
+    return ["submitted_at"]
+
+
+def _not_by_the_author(report: Report, *, by, **_data) -> None:
+    if by is not None and report.author_id == by.pk:
+        raise ValidationError(ERR_SELF_APPROVAL)
+
+
+def _frozen(report: Report, *, by, now, **_data) -> list[str]:
+    """Build the content once, store it and its PDF with checksums; from now
+    on the report shows only what was stored."""
+    changed = ["issued_at", "version", "snapshot", "snapshot_checksum"]
+    changed += ["pdf", "pdf_checksum", "author", "approver"]
+    if report.status == Report.Status.AWAITING_APPROVAL:
+        report.approver = by
+    elif report.author_id is None:
+        report.author = by
+    report.issued_at = now
+    report.version = (
+        Report.objects.issued()
+        .filter(
+            kind=report.kind,
+            period_start=report.period_start,
+            org_unit=report.org_unit,
+            language=report.language,
+        )
+        .count()
+        + 1
+    )
+    content = building.build(
+        report.period, unit=report.org_unit, language=report.language
+    )
+    report.snapshot = content
+    # The cover shows the issued state, so set it before rendering.
+    report.status = Report.Status.ISSUED
+    report.snapshot_checksum = checksum(snapshot_bytes(content))
+    data = pdf.render_pdf(report, content)
+    report.pdf_checksum = checksum(data)
+    report.pdf.save(pdf_filename(report), ContentFile(data), save=False)
+    return changed
+
+
+RS = Report.Status
+WORKFLOW = Workflow(
+    log=ReportTransition,
+    refusal=ERR_NOT_DRAFT,
+    validate=True,
+    actions=[
+        Action(
+            "issue", _("Issue"), {RS.DRAFT}, RS.ISSUED, effect=_frozen, style="primary"
+        ),
+        Action(
+            "submit",
+            _("Submit for approval"),
+            {RS.DRAFT},
+            RS.AWAITING_APPROVAL,
+            effect=_submitted,
+            style="primary",
+        ),
+        Action(
+            "approve",
+            _("Approve and issue"),
+            {RS.AWAITING_APPROVAL},
+            RS.ISSUED,
+            guard=_not_by_the_author,
+            effect=_frozen,
+            style="primary",
+        ),
+        Action(
+            "return",
+            _("Return to the author"),
+            {RS.AWAITING_APPROVAL},
+            RS.DRAFT,
+            effect=_returned,
+        ),
+    ],
+)
+
+
 def report_issue(*, report: Report, by) -> Report:
     """Issue a draft: frozen at once, or submitted for a second person's
     approval when ``REPORTS_REQUIRE_APPROVAL`` is on."""
     if not report.is_draft:
         raise ValidationError(ERR_NOT_DRAFT)
-    if report.author_id is None:
-        report.author = by
-    if require_approval():
-        report.status = Report.Status.AWAITING_APPROVAL
-        report.submitted_at = timezone.now()
-        report.save()
-        return report
-    return _freeze(report)
+    step = "submit" if require_approval() else "issue"
+    return WORKFLOW.transition(report, step, by=by)
 
 
 def report_approve(*, report: Report, by) -> Report:
     if report.status != Report.Status.AWAITING_APPROVAL:
         raise ValidationError(ERR_NOT_AWAITING)
-    if report.author_id == by.pk:
-        raise ValidationError(ERR_SELF_APPROVAL)
-    report.approver = by
-    return _freeze(report)
+    return WORKFLOW.transition(report, "approve", by=by)
 
 
 def report_return(*, report: Report, by) -> Report:
     """The approver sends the report back to its author as a draft."""
     if report.status != Report.Status.AWAITING_APPROVAL:
         raise ValidationError(ERR_NOT_AWAITING)
-    report.status = Report.Status.DRAFT
-    report.submitted_at = None
-    report.save()
-    return report
-
-
-def _freeze(report: Report) -> Report:
-    """Build the content once, store it and its PDF with checksums; from now
-    on the report shows only what was stored."""
-    with transaction.atomic():
-        locked = Report.objects.select_for_update().get(pk=report.pk)
-        if locked.status == Report.Status.ISSUED:
-            raise ValidationError(ERR_NOT_DRAFT)
-        report.issued_at = timezone.now()
-        report.version = (
-            Report.objects.issued()
-            .filter(
-                kind=report.kind,
-                period_start=report.period_start,
-                org_unit=report.org_unit,
-                language=report.language,
-            )
-            .count()
-            + 1
-        )
-        content = building.build(
-            report.period, unit=report.org_unit, language=report.language
-        )
-        report.snapshot = content
-        # The cover shows the issued state, so set it before rendering.
-        report.status = Report.Status.ISSUED
-        report.snapshot_checksum = checksum(snapshot_bytes(content))
-        data = pdf.render_pdf(report, content)
-        report.pdf_checksum = checksum(data)
-        report.pdf.save(pdf_filename(report), ContentFile(data), save=False)
-        report.status = Report.Status.ISSUED
-        report.full_clean()
-        report.save()
-    return report
+    return WORKFLOW.transition(report, "return", by=by)
 
 
 def pdf_filename(report: Report) -> str:
@@ -273,12 +320,10 @@ def generate(
         return existing, False
     report = report_create(period=period, unit=unit, language=language, today=today)
     if not require_approval():
-        report = _freeze(report)
+        report = WORKFLOW.transition(report, "issue", by=None)
         report_distribute(report=report)
     else:
-        report.status = Report.Status.AWAITING_APPROVAL
-        report.submitted_at = timezone.now()
-        report.save()
+        report = WORKFLOW.transition(report, "submit", by=None)
     return report, True
 
 
@@ -293,21 +338,50 @@ def decision_save(*, decision: ReportDecision) -> ReportDecision:
     return decision
 
 
+def _completed(
+    decision: ReportDecision, *, outcome: str = "", today=None, **_data
+) -> list[str]:
+    decision.outcome = outcome
+    decision.completed_on = today or timezone.localdate()
+    return ["outcome", "completed_on"]
+
+
+def _reopened(decision: ReportDecision, **_data) -> list[str]:
+    decision.completed_on = None
+    return ["completed_on"]
+
+
+DS = ReportDecision.Status
+DECISION_WORKFLOW = Workflow(
+    log=DecisionTransition,
+    refusal=ERR_DECISION_CLOSED,
+    validate=True,
+    actions=[
+        Action(
+            "complete",
+            _("Mark done"),
+            {DS.OPEN},
+            DS.DONE,
+            effect=_completed,
+            style="primary",
+        ),
+        Action("cancel", _("Cancel"), {DS.OPEN}, DS.CANCELLED, effect=_completed),
+        Action(
+            "reopen", _("Reopen"), {DS.DONE, DS.CANCELLED}, DS.OPEN, effect=_reopened
+        ),
+    ],
+)
+
+
 def decision_close(
-    *, decision: ReportDecision, status: str, outcome: str, today=None
+    *, decision: ReportDecision, status: str, outcome: str, today=None, by=None
 ) -> ReportDecision:
     if decision.status != ReportDecision.Status.OPEN:
         raise ValidationError(ERR_DECISION_CLOSED)
-    decision.status = status
-    decision.outcome = outcome
-    decision.completed_on = today or timezone.localdate()
-    decision.full_clean()
-    decision.save()
-    return decision
+    return DECISION_WORKFLOW.transition_to(
+        decision, status, by=by, outcome=outcome, today=today
+    )
 
 
-def decision_reopen(*, decision: ReportDecision) -> ReportDecision:
-    decision.status = ReportDecision.Status.OPEN
-    decision.completed_on = None
-    decision.save()
-    return decision
+def decision_reopen(*, decision: ReportDecision, by=None) -> ReportDecision:
+    return DECISION_WORKFLOW.transition(decision, "reopen", by=by)

@@ -326,6 +326,7 @@ def decision_close(request: HttpRequest, pk: int) -> HttpResponse:
                 decision=decision,
                 status=form.cleaned_data["status"],
                 outcome=form.cleaned_data["outcome"],
+                by=request.user,
             )
         except ValidationError as error:
             apply_validation_error(form, error)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from qms.admin import WorkflowFieldReadOnly
+
 from .models import (
     Acknowledgement,
     CalibrationSession,
@@ -35,7 +37,7 @@ class AcknowledgementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(SimpleHistoryAdmin):
+class EvaluationAdmin(WorkflowFieldReadOnly, SimpleHistoryAdmin):
     """Read-mostly: scores are computed by the service, so evaluations are
     created on the scorecard or by import, not here."""
 

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from qms.concurrency import Versioned, VersionedQuerySet
 from qms.models import Channel, Document, DocumentVersion
+from qms.workflow import StatusChange
 
 
 class Standard(Versioned):
@@ -639,3 +640,28 @@ class TimelinessFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.channel} {self.get_metric_display()}"
+
+
+class EvaluationTransition(StatusChange):
+    """Append-only log of an evaluation's status: submitted, then confirmed
+    or disputed by the employee."""
+
+    evaluation = models.ForeignKey(
+        Evaluation,
+        verbose_name=_("evaluation"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
+    )
+    from_status = models.CharField(
+        _("from"), max_length=24, choices=Evaluation.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to"), max_length=24, choices=Evaluation.Status.choices
+    )
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("evaluation status change")
+        verbose_name_plural = _("evaluation status changes")
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id}: {self.from_status} → {self.to_status}"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from qms import services as core_services
 from qms.areas import Area
 from qms.models import Channel, Document, DocumentVersion, Membership
+from qms.workflow import Action, Workflow
 
 from .models import (
     PASS_SCORE,
@@ -24,6 +25,7 @@ from .models import (
     Criterion,
     CriterionScore,
     Evaluation,
+    EvaluationTransition,
     Standard,
 )
 
@@ -353,25 +355,50 @@ def evaluation_create(
     return evaluation
 
 
+def _the_employee(evaluation: Evaluation, by) -> None:
+    if by is None or evaluation.employee_id != by.pk:
+        raise ValidationError(ERR_NOT_YOURS)
+
+
+def _answered(evaluation: Evaluation, *, now, comment: str, **_data) -> list[str]:
+    evaluation.employee_comment = comment
+    evaluation.responded_at = now
+    return ["employee_comment", "responded_at"]
+
+
+ES = Evaluation.Status
+EVALUATION_WORKFLOW = Workflow(
+    log=EvaluationTransition,
+    refusal=ERR_ALREADY_ANSWERED,
+    actor_check=_the_employee,
+    actions=[
+        Action(
+            "confirm",
+            _("Confirm"),
+            {ES.SUBMITTED},
+            ES.CONFIRMED,
+            effect=_answered,
+            style="primary",
+        ),
+        Action(
+            "dispute",
+            _("Dispute"),
+            {ES.SUBMITTED},
+            ES.DISPUTED,
+            needs_comment=ERR_DISPUTE_NEEDS_COMMENT,
+            effect=_answered,
+        ),
+    ],
+)
+
+
 def evaluation_respond(
     *, evaluation: Evaluation, by: AbstractBaseUser, confirm: bool, comment: str = ""
 ) -> Evaluation:
     """The evaluated employee confirms or disputes (a dispute needs a comment)."""
-    if evaluation.employee_id != by.pk:
-        raise ValidationError(ERR_NOT_YOURS)
-    if evaluation.status != Evaluation.Status.SUBMITTED:
-        raise ValidationError(ERR_ALREADY_ANSWERED)
-    comment = comment.strip()
-    if not confirm and not comment:
-        raise ValidationError({"comment": ERR_DISPUTE_NEEDS_COMMENT})
-    evaluation.status = (
-        Evaluation.Status.CONFIRMED if confirm else Evaluation.Status.DISPUTED
+    return EVALUATION_WORKFLOW.transition(
+        evaluation, "confirm" if confirm else "dispute", by=by, comment=comment
     )
-    evaluation.employee_comment = comment
-    evaluation.responded_at = timezone.now()
-    evaluation._history_user = by
-    evaluation.save(update_fields=["status", "employee_comment", "responded_at"])
-    return evaluation
 
 
 def timeliness_target(

@@ -71,7 +71,7 @@ class WaveTransitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(WorkflowFieldReadOnly, SimpleHistoryAdmin):
     list_display = ["reason", "response", "assigned_to", "due_at", "status"]
     list_filter = ["status"]
     list_select_related = ["response", "assigned_to"]

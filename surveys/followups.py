@@ -13,15 +13,15 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qms import calendar
+from qms.workflow import Action, Workflow
 
-from .models import Answer, FollowUp, Question, Response
+from .models import Answer, FollowUp, FollowUpTransition, Question, Response
 
 DEFAULT_THRESHOLDS = {Question.Type.NPS: 6, Question.Type.CSAT: 2}
 # Working days to call the customer back.
@@ -74,21 +74,38 @@ def create_follow_ups(response: Response) -> list[FollowUp]:
     return [follow_up]
 
 
+def _outcome_given(follow_up: FollowUp, *, outcome: str = "", **_data) -> None:
+    if not (outcome or "").strip():
+        raise ValidationError(ERR_OUTCOME_REQUIRED, code="outcome_required")
+
+
+def _done(follow_up: FollowUp, *, now, outcome: str, **_data) -> list[str]:
+    follow_up.outcome = outcome.strip()
+    follow_up.done_at = now
+    return ["outcome", "done_at"]
+
+
+WORKFLOW = Workflow(
+    log=FollowUpTransition,
+    refusal=ERR_ALREADY_DONE,
+    actions=[
+        Action(
+            "complete",
+            gettext_lazy("Mark done"),
+            {FollowUp.Status.OPEN},
+            FollowUp.Status.DONE,
+            guard=_outcome_given,
+            effect=_done,
+            style="primary",
+        ),
+    ],
+)
+
+
 def follow_up_complete(*, follow_up: FollowUp, outcome: str, by) -> FollowUp:
     """Mark a follow-up done with what came of the contact."""
-    outcome = (outcome or "").strip()
-    if not outcome:
-        raise ValidationError(ERR_OUTCOME_REQUIRED, code="outcome_required")
-    with transaction.atomic():
-        locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-        if locked.status == FollowUp.Status.DONE:
-            raise ValidationError(ERR_ALREADY_DONE, code="already_done")
-        locked.status = FollowUp.Status.DONE
-        locked.outcome = outcome
-        locked.done_at = timezone.now()
-        locked._history_user = by
-        locked.save(update_fields=["status", "outcome", "done_at"])
-    return locked
+    _outcome_given(follow_up, outcome=outcome)
+    return WORKFLOW.transition(follow_up, "complete", by=by, outcome=outcome)
 
 
 def follow_ups(status: str | None = None) -> QuerySet[FollowUp]:

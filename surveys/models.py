@@ -720,6 +720,9 @@ class FollowUp(models.Model):
     """Close the loop: a task to contact a respondent who gave a low score
     (identified mode only) or asked for contact."""
 
+    # Where its workflow is declared (qms.workflow.workflow_for).
+    WORKFLOW_MODULE = "surveys.followups"
+
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         DONE = "done", _("Done")
@@ -755,6 +758,30 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} (R-{self.response_id})"
+
+
+class FollowUpTransition(StatusChange):
+    """Append-only log of a follow-up's status (done, with its outcome)."""
+
+    follow_up = models.ForeignKey(
+        FollowUp,
+        verbose_name=_("follow-up"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
+    )
+    from_status = models.CharField(
+        _("from"), max_length=24, choices=FollowUp.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to"), max_length=24, choices=FollowUp.Status.choices
+    )
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("follow-up status change")
+        verbose_name_plural = _("follow-up status changes")
+
+    def __str__(self) -> str:
+        return f"{self.follow_up_id}: {self.from_status} → {self.to_status}"
 
 
 class WaveAggregate(models.Model):

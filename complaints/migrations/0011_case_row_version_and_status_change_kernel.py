@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+from django.conf import settings
 from django.db import migrations, models
 
 
@@ -12,6 +13,25 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.CreateModel(
+            name='AnalysisTransition',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('action', models.CharField(blank=True, max_length=40, verbose_name='action')),
+                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
+                ('comment', models.TextField(blank=True, verbose_name='comment')),
+                ('from_status', models.CharField(blank=True, choices=[('open', 'Open'), ('concluded', 'Concluded')], max_length=24, verbose_name='from')),
+                ('to_status', models.CharField(choices=[('open', 'Open'), ('concluded', 'Concluded')], max_length=24, verbose_name='to')),
+                ('analysis', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transitions', to='complaints.rootcauseanalysis', verbose_name='analysis')),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+            ],
+            options={
+                'verbose_name': 'analysis status change',
+                'verbose_name_plural': 'analysis status changes',
+                'ordering': ['at', 'id'],
+                'abstract': False,
+            },
+        ),
         migrations.AddField(
             model_name='rootcauseanalysis',
             name='row_version',

@@ -425,8 +425,9 @@ def test_detail_query_budget(
         rca.why_step_add(analysis=analysis, question=f"q{n}", answer=f"a{n}")
     client = client_for(quality_manager)
     # analysis, cases, team, steps, causes + sub-causes, bones, form choices,
-    # suggested causes, history: constant in the number of steps and causes.
-    with django_assert_num_queries(18):
+    # suggested causes, status changes, history: constant in the number of
+    # steps and causes.
+    with django_assert_num_queries(19):
         response = client.get(analysis.get_absolute_url())
     assert response.status_code == 200
 

@@ -102,28 +102,22 @@ def test_a_document_version_is_sent_returned_resent_and_approved(
     url = live_server.url + reverse(
         "qms:document-version", args=[document.pk, version.number]
     )
-    login(author)
-    page.goto(url)
-    page.click("form[action$='/submit/'] button[type=submit]")
-    page.wait_for_load_state()
 
-    login(manager)
-    page.goto(url)
-    page.locator("form[action$='/return/'] textarea").fill("Name the deadline.")
-    page.click("form[action$='/return/'] button[type=submit]")
-    page.wait_for_load_state()
+    def press(user, step: str, comment: str = "") -> None:
+        login(user)
+        page.goto(url)
+        form = page.locator(f"form[action$='/{step}/']")
+        if comment:
+            form.locator("textarea").fill(comment)
+        form.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+
+    press(author, "submit")
+    press(manager, "return", comment="Name the deadline.")
     version.refresh_from_db()
     assert version.status == DocumentVersion.Status.DRAFT
-
-    login(author)
-    page.goto(url)
-    page.click("form[action$='/submit/'] button[type=submit]")
-    page.wait_for_load_state()
-
-    login(manager)
-    page.goto(url)
-    page.click("form[action$='/approve/'] button[type=submit]")
-    page.wait_for_load_state()
+    press(author, "submit")
+    press(manager, "approve")
     version.refresh_from_db()
     assert version.status == DocumentVersion.Status.APPROVED
     assert list(version.transitions.values_list("action", flat=True)) == [
