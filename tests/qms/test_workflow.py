@@ -203,8 +203,19 @@ def test_no_edit_form_and_no_admin_form_writes_a_workflow_field(admin_user):
 
     for model in apps.get_models():
         workflow_for(model)
-    for app in ("complaints", "promises", "needs", "improvements", "surveys", "qms"):
-        module = importlib.import_module(f"{app}.forms")
+    modules = [
+        "complaints.forms",
+        "complaints.forms_rca",
+        "improvements.forms",
+        "needs.forms",
+        "promises.forms",
+        "qms.forms",
+        "reports.forms",
+        "standards.forms",
+        "surveys.forms",
+    ]
+    for name in modules:
+        module = importlib.import_module(name)
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, forms.ModelForm):
                 meta = getattr(value, "Meta", None)
