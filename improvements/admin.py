@@ -30,6 +30,8 @@ class ActionInline(admin.TabularInline):
     model = Action
     extra = 0
     raw_id_fields = ["owner"]
+    # Changed only by a workflow step (improvements.services.ACTION_WORKFLOW).
+    readonly_fields = ["status"]
 
 
 class PlanTransitionInline(admin.TabularInline):
@@ -50,7 +52,7 @@ class PlanAdmin(WorkflowFieldReadOnly, SimpleHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(WorkflowFieldReadOnly, SimpleHistoryAdmin):
     list_display = ["__str__", "plan", "owner", "due_date", "status"]
     list_filter = ["status", "type"]
     raw_id_fields = ["plan", "owner"]

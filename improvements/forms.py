@@ -146,10 +146,19 @@ class ActionForm(forms.ModelForm):
 
 
 class ActionEditForm(ConcurrentEditMixin, forms.ModelForm):
+    # Not a model field of the form: a new status is a workflow step, taken
+    # by the service (improvements.services.ACTION_WORKFLOW).
+    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
+
     class Meta:
         model = Action
-        fields = ["status", "evidence", "evidence_file"]
+        fields = ["evidence", "evidence_file"]
         widgets = {"evidence": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].initial = self.instance.status
+        self.order_fields(["status", "evidence", "evidence_file"])
 
     def clean_evidence_file(self):
         upload = self.cleaned_data.get("evidence_file")

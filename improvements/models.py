@@ -442,6 +442,29 @@ class Action(Versioned):
         return self.is_open and self.due_date < today
 
 
+class ActionTransition(StatusChange):
+    """One status change of a plan's action: started, done, cancelled,
+    reopened."""
+
+    action_item = models.ForeignKey(
+        Action,
+        on_delete=models.PROTECT,
+        related_name="transitions",
+        verbose_name=_("action"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=24, choices=Action.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=24, choices=Action.Status.choices)
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("action status change")
+        verbose_name_plural = _("action status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
 class EffectivenessCheck(models.Model):
     """The before/after comparison of a plan's indicator, with every number
     behind its verdict (ISO 9001 §10.2.1 d)."""

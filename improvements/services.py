@@ -21,6 +21,7 @@ from qms import measures, workflow
 from . import effectiveness
 from .models import (
     Action,
+    ActionTransition,
     EffectivenessCheck,
     Plan,
     PlanOrigin,
@@ -32,6 +33,9 @@ from .models import (
 ERR_REASON_REQUIRED = gettext_lazy("Give the reason for rejecting the proposal.")
 ERR_PROPOSAL_TRANSITION = gettext_lazy(
     "A proposal that is “%(from)s” cannot become “%(to)s”."
+)
+ERR_ACTION_TRANSITION = gettext_lazy(
+    "An action that is “%(from)s” cannot become “%(to)s”."
 )
 ERR_PLAN_TRANSITION = gettext_lazy("A plan that is “%(from)s” cannot become “%(to)s”.")
 ERR_NO_CRITERION = gettext_lazy(
@@ -547,18 +551,71 @@ def action_create(
     return action
 
 
+def _action_done(action: Action, *, today: datetime.date, **_data) -> list[str]:
+    action.completed_on = today
+    return ["completed_on"]
+
+
+def _action_undone(action: Action, **_data) -> list[str]:
+    action.completed_on = None
+    return ["completed_on"]
+
+
+A = Action.Status
+ACTION_WORKFLOW = workflow.Workflow(
+    log=ActionTransition,
+    refusal=ERR_ACTION_TRANSITION,
+    actions=[
+        workflow.Action("start", gettext_lazy("Start"), {A.OPEN}, A.IN_PROGRESS),
+        workflow.Action(
+            "back_to_open", gettext_lazy("Back to open"), {A.IN_PROGRESS}, A.OPEN
+        ),
+        workflow.Action(
+            "complete",
+            gettext_lazy("Mark done"),
+            {A.OPEN, A.IN_PROGRESS},
+            A.DONE,
+            effect=_action_done,
+            style="primary",
+        ),
+        workflow.Action(
+            "cancel",
+            gettext_lazy("Cancel"),
+            {A.OPEN, A.IN_PROGRESS},
+            A.CANCELLED,
+            effect=_action_undone,
+        ),
+        workflow.Action(
+            "reopen",
+            gettext_lazy("Reopen"),
+            {A.DONE, A.CANCELLED},
+            A.OPEN,
+            effect=_action_undone,
+        ),
+    ],
+)
+
+
 def action_update(
-    *, action: Action, today: datetime.date | None = None, **fields
+    *,
+    action: Action,
+    status: str | None = None,
+    today: datetime.date | None = None,
+    by=None,
+    **fields,
 ) -> Action:
-    """Save the owner's changes; ``done`` stamps the completion date."""
-    for name, value in fields.items():
-        setattr(action, name, value)
-    if action.status == Action.Status.DONE and action.completed_on is None:
-        action.completed_on = today or timezone.localdate()
-    elif action.status != Action.Status.DONE:
-        action.completed_on = None
-    action.full_clean()
-    action.save()
+    """Save the owner's changes (evidence); a new ``status`` is a step of
+    :data:`ACTION_WORKFLOW` (done stamps the completion date)."""
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(action, name, value)
+        action._history_user = by
+        action.full_clean()
+        action.save()
+        if status and status != action.status:
+            ACTION_WORKFLOW.transition_to(
+                action, status, by=by, today=today or timezone.localdate()
+            )
     return action
 
 

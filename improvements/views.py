@@ -566,6 +566,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.action_update(
                 action=action,
+                by=request.user,
                 status=form.cleaned_data["status"],
                 evidence=form.cleaned_data["evidence"],
                 evidence_file=form.cleaned_data["evidence_file"],

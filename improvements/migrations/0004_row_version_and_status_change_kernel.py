@@ -38,6 +38,25 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
+            name='ActionTransition',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('action', models.CharField(blank=True, max_length=40, verbose_name='action')),
+                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
+                ('comment', models.TextField(blank=True, verbose_name='comment')),
+                ('from_status', models.CharField(blank=True, choices=[('open', 'Open'), ('in_progress', 'In progress'), ('done', 'Done'), ('cancelled', 'Cancelled')], max_length=24, verbose_name='from')),
+                ('to_status', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('done', 'Done'), ('cancelled', 'Cancelled')], max_length=24, verbose_name='to')),
+                ('action_item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transitions', to='improvements.action', verbose_name='action')),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+            ],
+            options={
+                'verbose_name': 'action status change',
+                'verbose_name_plural': 'action status changes',
+                'ordering': ['at', 'id'],
+                'abstract': False,
+            },
+        ),
+        migrations.CreateModel(
             name='ProposalTransition',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),

@@ -286,3 +286,37 @@ def test_reminder_command_reports(process_owner, quality_manager, capsys):
 
     call_command("improvement_reminders")
     assert "reminder" in capsys.readouterr().out
+
+
+def test_an_actions_status_moves_by_workflow_steps(quality_manager, process_owner):
+    plan = make_plan(process_owner, quality_manager)
+    action = services.action_create(
+        plan=plan,
+        description="Rewrite the letter",
+        owner=process_owner,
+        due_date=datetime.date(2025, 3, 20),
+    )
+    day = datetime.date(2025, 3, 12)
+    services.action_update(
+        action=action,
+        status=Action.Status.DONE,
+        evidence="New letter in use.",
+        today=day,
+        by=process_owner,
+    )
+    action.refresh_from_db()
+    assert (action.status, action.completed_on, action.evidence) == (
+        Action.Status.DONE,
+        day,
+        "New letter in use.",
+    )
+    change = action.transitions.get()
+    assert (change.action, change.by) == ("complete", process_owner)
+    # Done goes back to open first; straight to "in progress" is no step.
+    with pytest.raises(ValidationError, match="cannot become “In progress”"):
+        services.action_update(action=action, status=Action.Status.IN_PROGRESS)
+    action.refresh_from_db()
+    assert action.status == Action.Status.DONE
+    services.action_update(action=action, status=Action.Status.OPEN)
+    action.refresh_from_db()
+    assert (action.status, action.completed_on) == (Action.Status.OPEN, None)

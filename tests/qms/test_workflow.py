@@ -221,7 +221,11 @@ def test_no_edit_form_and_no_admin_form_writes_a_workflow_field(admin_user):
                 meta = getattr(value, "Meta", None)
                 model = getattr(meta, "model", None)
                 if model in WORKFLOWS:
-                    assert WORKFLOWS[model].field not in value.base_fields, value
+                    # What a model form writes is its Meta.fields (a form
+                    # may still offer the next status for a service to take
+                    # as a workflow step, as the action edit form does).
+                    assert meta.fields != "__all__", value
+                    assert WORKFLOWS[model].field not in meta.fields, value
     request = RequestFactory().get("/")
     request.user = admin_user
     for model in list(apps.get_models()):
