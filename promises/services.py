@@ -96,7 +96,7 @@ WORKFLOW = Workflow(
             _("Return to draft"),
             {S.APPROVED, S.PUBLISHED, S.RETIRED},
             S.DRAFT,
-            guard=_reason_unless_draft,
+            needs_comment=ERR_REASON,
         ),
         Action(
             "retire",

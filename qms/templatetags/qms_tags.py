@@ -209,3 +209,21 @@ def status_history(record, changes=None):
             }
         )
     return {"rows": rows}
+
+
+@register.inclusion_tag("partials/_workflow_actions.html")
+def workflow_actions(record, url_name: str, user=None):
+    """A button (with its comment) for each workflow step open now on
+    ``record`` to ``user``; each posts the step's target status to
+    ``url_name`` (the area's transition view, which takes ``to`` and
+    ``comment``). No query beyond the user's permissions."""
+    from django.urls import reverse
+
+    from qms.workflow import workflow_for
+
+    workflow = workflow_for(type(record))
+    steps = workflow.available(record, user) if workflow else []
+    return {
+        "url": reverse(url_name, args=[record.pk]),
+        "steps": [{"action": action, "id": f"step-{action.name}"} for action in steps],
+    }

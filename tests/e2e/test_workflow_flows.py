@@ -37,12 +37,14 @@ def manager():
     )
 
 
-def _change_status(page, label: str, comment: str = "") -> None:
-    form = page.locator("main form:has(select[name=to])")
-    form.locator("select[name=to]").select_option(label=label)
+def _press(page, step: str, comment: str = "") -> None:
+    """Press a workflow step's button (partials/_workflow_actions.html)."""
+    form = page.locator("main form").filter(
+        has=page.get_by_role("button", name=step, exact=True)
+    )
     if comment:
-        form.locator("[name=comment]").fill(comment)
-    form.locator("button[type=submit]").click()
+        form.locator("input[name=comment]").fill(comment)
+    form.get_by_role("button", name=step, exact=True).click()
     page.wait_for_load_state()
 
 
@@ -55,8 +57,8 @@ def test_a_promise_and_a_need_move_through_their_status_buttons(
     login(manager)
 
     page.goto(live_server.url + reverse("promises:promise-detail", args=[promise.pk]))
-    _change_status(page, "Approved")
-    _change_status(page, "Published")
+    _press(page, "Approve")
+    _press(page, "Publish")
     promise.refresh_from_db()
     assert promise.status == Promise.Status.PUBLISHED
     assert list(promise.transitions.values_list("action", flat=True)) == [
@@ -69,7 +71,7 @@ def test_a_promise_and_a_need_move_through_their_status_buttons(
     shot("promise-published")
 
     page.goto(live_server.url + reverse("needs:need-detail", args=[need.pk]))
-    _change_status(page, "Deferred", comment="Not this year: budget.")
+    _press(page, "Defer", comment="Not this year: budget.")
     need.refresh_from_db()
     assert (need.status, need.decision_reason) == (
         Need.Status.DEFERRED,
