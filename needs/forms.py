@@ -65,15 +65,6 @@ class ReviewForm(forms.ModelForm):
         }
 
 
-class TransitionForm(forms.Form):
-    to = forms.ChoiceField(label=_("New status"), choices=Need.Status.choices)
-    comment = forms.CharField(
-        label=_("Reason or comment"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
 class _CriterionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.link_label

@@ -16,11 +16,12 @@ from qms import selectors as core_selectors
 from qms.access import require_perm
 from qms.areas import Area
 from qms.forms import apply_validation_error
+from qms.workflow import run_transition
 
 from . import exporting, selectors, services
 from .access import get_need_for_user, may_decide, may_edit
 from .filters import NeedFilter
-from .forms import LinkForm, NeedForm, ReviewForm, TransitionForm
+from .forms import LinkForm, NeedForm, ReviewForm
 from .models import Need, NeedLink
 
 PAGE_SIZE = 25
@@ -65,7 +66,6 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": may_edit(request.user, need),
             "can_decide": decide,
             "transitions": services.WORKFLOW.targets(need),
-            "transition_form": TransitionForm(),
             "review_form": ReviewForm(),
             "link_form": LinkForm() if decide else None,
             "reviews": need.reviews.select_related("reviewed_by"),
@@ -152,24 +152,7 @@ def need_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("needs.view_need")
 def need_transition(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_need_for_user(request.user, pk, decide=True)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a valid new status."))
-        return redirect(need)
-    try:
-        services.need_transition(
-            need=need,
-            to=form.cleaned_data["to"],
-            by=request.user,
-            comment=form.cleaned_data["comment"],
-        )
-    except ValidationError as error:
-        _errors_to_messages(request, error)
-    else:
-        messages.success(
-            request,
-            _("The need is now “%(status)s”.") % {"status": need.get_status_display()},
-        )
+    run_transition(request, services.WORKFLOW, need)
     return redirect(need)
 
 

@@ -72,13 +72,6 @@ class PromiseForm(ConcurrentEditMixin, forms.ModelForm):
         self.fields["procedures"].required = False
 
 
-class TransitionForm(forms.Form):
-    to = forms.ChoiceField(label=_("New status"), choices=Promise.Status.choices)
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
 def share_measure_choices() -> list[tuple[str, str]]:
     return [("", "—")] + [
         (m.key, f"{m.label} ({m.key})")

@@ -21,6 +21,7 @@ from qms.access import require_perm
 from qms.areas import Area
 from qms.forms import apply_validation_error
 from qms.measures import bucket_start
+from qms.workflow import run_transition
 
 from . import importing, monitoring, selectors, services
 from .access import get_promise_for_user, may_edit, may_record
@@ -34,7 +35,6 @@ from .forms import (
     PromiseForm,
     ReviewForm,
     TagForm,
-    TransitionForm,
 )
 from .models import (
     FulfilmentEvent,
@@ -152,7 +152,6 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_record": may_record(request.user, promise),
             "can_transition": manage,
             "transitions": services.WORKFLOW.targets(promise),
-            "transition_form": TransitionForm(),
             "panels": indicator_panels(promise, period),
             "period": period,
             "broken": selectors.broken_events(promise),
@@ -228,25 +227,7 @@ def promise_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("promises.view_promise")
 def promise_transition(request: HttpRequest, pk: int) -> HttpResponse:
     promise = get_promise_for_user(request.user, pk, manage=True)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a valid new status."))
-        return redirect(promise)
-    try:
-        services.promise_transition(
-            promise=promise,
-            to=form.cleaned_data["to"],
-            by=request.user,
-            comment=form.cleaned_data["comment"],
-        )
-    except ValidationError as error:
-        _errors_to_messages(request, error)
-    else:
-        messages.success(
-            request,
-            _("The promise is now “%(status)s”.")
-            % {"status": promise.get_status_display()},
-        )
+    run_transition(request, services.WORKFLOW, promise)
     return redirect(promise)
 
 

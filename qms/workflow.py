@@ -341,9 +341,11 @@ class Workflow:
 
 
 class TransitionForm(forms.Form):
-    """The comment a person gives with a step (required where the step says
-    so; the service checks that, the form only bounds the length)."""
+    """A step's form: the status to reach (when the URL does not name the
+    step) and the comment (required where the step says so; the service
+    checks that, the form only bounds the length)."""
 
+    to = forms.CharField(required=False, max_length=24, widget=forms.HiddenInput)
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
@@ -356,23 +358,25 @@ def run_transition(
     request: HttpRequest,
     workflow: Workflow,
     record: models.Model,
-    name: str,
+    name: str | None = None,
     *,
     success: str | Promise | None = None,
     **data: Any,
 ) -> bool:
-    """The view side of a step: read the comment, call the service, turn its
-    refusal into messages. Returns whether the step was taken."""
+    """The view side of a step: read the form (the step by ``name``, else by
+    the posted ``to``), call the service, turn a refusal into messages.
+    Returns whether the step was taken."""
     form = TransitionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return False
+    comment = form.cleaned_data["comment"]
     try:
-        workflow.transition(
-            record, name, by=request.user, comment=form.cleaned_data["comment"], **data
-        )
+        if name is None:
+            name = workflow.action_to(record, form.cleaned_data["to"]).name
+        workflow.transition(record, name, by=request.user, comment=comment, **data)
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)

@@ -206,13 +206,6 @@ class ImportForm(forms.Form):
     )
 
 
-class TransitionForm(forms.Form):
-    to = forms.ChoiceField(label=_("New status"), choices=Wave.Status.choices)
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
 class NeedLinkForm(forms.Form):
     need = forms.ModelChoiceField(label=_("Need"), queryset=None)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

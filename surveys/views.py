@@ -20,6 +20,7 @@ from qms.exports import FORMATS, table_response
 from qms.forms import apply_validation_error
 from qms.selectors import process_description
 from qms.uploads import validate_upload
+from qms.workflow import run_transition
 
 from . import selectors, services
 from .forms import (
@@ -32,7 +33,6 @@ from .forms import (
     SectionForm,
     SeriesForm,
     StaffEntryForm,
-    TransitionForm,
     WaveForm,
 )
 from .models import (
@@ -531,17 +531,8 @@ def group_delete(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
 @require_perm("surveys.change_wave")
 def wave_transition(request: HttpRequest, pk: int) -> HttpResponse:
     wave = _wave(pk)
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.wave_transition(
-                wave=wave, to=form.cleaned_data["to"], by=request.user,
-                comment=form.cleaned_data["comment"],
-            )  # fmt: skip
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Status changed."))
+    # Approving without surveys.approve_wave raises PermissionDenied: 403.
+    run_transition(request, services.WORKFLOW, wave)
     return redirect("surveys:wave-detail", pk)
 
 
