@@ -133,3 +133,30 @@ def test_a_document_version_is_sent_returned_resent_and_approved(
     assert "Return to author" in history and "Name the deadline." in history
     shot("document-approved")
     assert_no_csp_violations(page)
+
+
+def test_a_survey_wave_is_approved_fielded_and_closed(
+    page, live_server, login, shot, manager
+):
+    from surveys.models import Wave
+    from tests.surveys.conftest import add_group, build_wave
+
+    wave = build_wave(status=Wave.Status.DRAFT)
+    add_group(wave, customers=2)
+    login(manager)
+    page.goto(live_server.url + reverse("surveys:wave-detail", args=[wave.pk]))
+    _press(page, "Approve the plan")
+    _press(page, "Start fieldwork")
+    _press(page, "Close", comment="Enough answers.")
+    wave.refresh_from_db()
+    assert wave.status == Wave.Status.CLOSED
+    assert wave.approved_by == manager
+    assert list(wave.transitions.values_list("action", flat=True)) == [
+        "approve",
+        "start_fieldwork",
+        "close",
+    ]
+    history = page.locator("#log-heading + table").inner_text()
+    assert "In fieldwork → Closed" in history and "Enough answers." in history
+    shot("wave-closed")
+    assert_no_csp_violations(page)
