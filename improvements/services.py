@@ -118,7 +118,7 @@ PROPOSAL_WORKFLOW = workflow.Workflow(
     refusal=ERR_PROPOSAL_TRANSITION,
     actions=[
         workflow.Action(
-            "review", gettext_lazy("Start the review"), {PR.SUBMITTED}, PR.UNDER_REVIEW
+            "review", gettext_lazy("Start review"), {PR.SUBMITTED}, PR.UNDER_REVIEW
         ),
         workflow.Action(
             "accept",

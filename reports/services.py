@@ -203,7 +203,7 @@ WORKFLOW = Workflow(
         ),
         Action(
             "return",
-            _("Return to the author"),
+            _("Return to draft"),
             {RS.AWAITING_APPROVAL},
             RS.DRAFT,
             effect=_returned,

@@ -5,8 +5,11 @@ clicked through in their own flows.)"""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from needs.models import Need
 from promises.models import Promise
@@ -159,4 +162,82 @@ def test_a_survey_wave_is_approved_fielded_and_closed(
     history = page.locator("#log-heading + table").inner_text()
     assert "In fieldwork → Closed" in history and "Enough answers." in history
     shot("wave-closed")
+    assert_no_csp_violations(page)
+
+
+def test_a_proposal_an_action_and_a_follow_up_through_their_buttons(
+    page, live_server, login, shot, manager
+):
+    from improvements import services as improvement_services
+    from improvements.models import Action, Proposal
+    from surveys.models import FollowUp
+    from tests.improvements.helpers import make_plan
+    from tests.surveys.factories import FollowUpFactory
+
+    staff = UserFactory(
+        username="mart",
+        first_name="Mart",
+        last_name="Kask",
+        roles=[roles.SERVICE_STAFF],
+    )
+    proposal = improvement_services.proposal_submit(
+        title="Print the due date in bold",
+        description="Customers miss the due date on the bill.",
+        proposer=staff,
+    )
+    action = improvement_services.action_create(
+        plan=make_plan(manager, manager),
+        description="Rewrite the reminder letter",
+        owner=manager,
+        due_date=datetime.date(2026, 12, 31),
+    )
+    follow_up = FollowUpFactory(assigned_to=manager)
+    login(manager)
+
+    # A proposal: review, accept, turn into a plan.
+    page.goto(live_server.url + proposal.get_absolute_url())
+    page.get_by_role("button", name="Start review").click()
+    page.wait_for_load_state()
+    page.goto(
+        live_server.url + reverse("improvements:proposal-decide", args=[proposal.pk])
+    )
+    page.get_by_label("Accept").check()
+    page.get_by_role("button", name="Record and tell the proposer").click()
+    page.wait_for_load_state()
+    page.goto(live_server.url + proposal.get_absolute_url())
+    page.select_option("form[action$='/plan/'] select[name=owner]", index=1)
+    page.get_by_role("button", name="Create the plan").click()
+    page.wait_for_load_state()
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.PLANNED and proposal.plan is not None
+    assert list(proposal.transitions.values_list("action", flat=True)) == [
+        "create",
+        "review",
+        "accept",
+        "plan",
+    ]
+
+    # An action: its owner marks it done with the evidence.
+    page.goto(live_server.url + action.get_absolute_url())
+    page.select_option("select[name=status]", label="Done")
+    page.fill("textarea[name=evidence]", "New letter sent from 1 December.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state()
+    action.refresh_from_db()
+    assert (action.status, action.completed_on) == (
+        Action.Status.DONE,
+        timezone.localdate(),
+    )
+    assert action.transitions.get().action == "complete"
+
+    # A survey follow-up: done, with what came of the call.
+    page.goto(live_server.url + reverse("surveys:follow-up-list"))
+    row = page.locator(f"form[action$='/{follow_up.pk}/done/']")
+    row.locator("input[name=outcome]").fill("Called back; the bill is corrected.")
+    row.get_by_role("button", name="Done").click()
+    page.wait_for_load_state()
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUp.Status.DONE
+    assert follow_up.transitions.get().by == manager
+    shot("follow-up-done")
     assert_no_csp_violations(page)
