@@ -190,6 +190,12 @@ class RespondForm(_Crispy, forms.Form):
         help_text=_("Required when you dispute the evaluation."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Without it crispy renders a <form> of its own inside the page's
+        # form, and the Confirm and Dispute buttons end up outside any form.
+        self._helper()
+
 
 def bootstrap_inputs(form: forms.Form) -> None:
     """Small Bootstrap inputs for a filter bar."""

@@ -241,3 +241,69 @@ def test_a_proposal_an_action_and_a_follow_up_through_their_buttons(
     assert follow_up.transitions.get().by == manager
     shot("follow-up-done")
     assert_no_csp_violations(page)
+
+
+def test_a_report_is_issued_its_decision_closed_and_an_evaluation_confirmed(
+    page, live_server, login, shot, manager
+):
+    from reports import services as report_services
+    from reports.models import Report, ReportDecision
+    from reports.periods import parse_period
+    from standards.models import Evaluation
+    from tests.factories import MembershipFactory, OrgUnitFactory
+    from tests.standards.helpers import (
+        add_criterion,
+        approve,
+        days,
+        evaluate,
+        make_standard,
+        today,
+    )
+
+    report = report_services.report_create(
+        period=parse_period("last-quarter", timezone.localdate()), by=manager
+    )
+    decision = ReportDecision.objects.create(
+        report=report, text="Shorten the answer time", owner=manager, due_date=today()
+    )
+    login(manager)
+
+    # The report: issued from its page (frozen with its PDF).
+    page.goto(live_server.url + reverse("reports:report-detail", args=[report.pk]))
+    page.locator("form[action$='/issue/']").get_by_role("button", name="Issue").click()
+    page.wait_for_load_state()
+    report.refresh_from_db()
+    assert report.status == Report.Status.ISSUED and report.pdf
+    assert report.transitions.get().action == "issue"
+
+    # Its decision: closed as done, with the outcome.
+    page.goto(live_server.url + reverse("reports:decision-close", args=[decision.pk]))
+    page.select_option("select[name=status]", label="Done")
+    page.fill("[name=outcome]", "Answer time is 2 days now.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state()
+    decision.refresh_from_db()
+    assert decision.status == ReportDecision.Status.DONE
+    assert decision.transitions.get().by == manager
+    shot("report-issued")
+
+    # An evaluation: the evaluated employee confirms it.
+    owner = UserFactory(username="jaan", roles=[roles.PROCESS_OWNER])
+    agent = UserFactory(username="mart", roles=[roles.SERVICE_STAFF])
+    MembershipFactory(user=agent, unit=OrgUnitFactory(code="cc"))
+    standard = make_standard(owner)
+    version = standard.document.versions.get()
+    add_criterion(version, "Greets.", order=1)
+    approve(version, owner, manager, effective_from=today() - days(30))
+    evaluation = evaluate(standard, agent, manager, "yes")
+    login(agent)
+    page.goto(
+        live_server.url + reverse("standards:evaluation-detail", args=[evaluation.pk])
+    )
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    page.wait_for_load_state()
+    evaluation.refresh_from_db()
+    assert evaluation.status == Evaluation.Status.CONFIRMED
+    assert evaluation.transitions.get().action == "confirm"
+    shot("evaluation-confirmed")
+    assert_no_csp_violations(page)

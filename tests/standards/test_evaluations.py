@@ -214,6 +214,11 @@ def test_employee_disputes_on_the_page(client_for, standard, agent, quality_mana
     client = client_for(agent)
     page = client.get(evaluation.get_absolute_url()).content.decode()
     assert "critical fail" in page and "Dispute" in page
+    # One form holds the comment and both buttons (no form inside it).
+    start = page.index('action="/standards/evaluations/')
+    form = page[start : page.index("</form>", start)]
+    assert "<form" not in form
+    assert 'value="confirm"' in form and 'value="dispute"' in form
     url = reverse("standards:evaluation-respond", args=[evaluation.pk])
     client.post(url, {"action": "dispute", "comment": ""})
     evaluation.refresh_from_db()
