@@ -99,6 +99,18 @@ def test_quality_manager_runs_five_whys_opens_a_plan_and_checks_its_effect(
     assert analysis.why_steps.count() == 3
     assert "Its schedule has no lock." in page.inner_text("main")
     shot("five-whys")
+    # Concluded from the page: the marked why step is the verified root cause.
+    conclude = page.locator(f"form[action$='/analyses/{analysis.pk}/conclude/']")
+    conclude.locator("[name=conclusion]").fill("The import job ran without a lock.")
+    conclude.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    analysis.refresh_from_db()
+    assert analysis.status == RootCauseAnalysis.Status.CONCLUDED
+    assert "Its schedule has no lock." in analysis.verified_root_causes
+    assert list(analysis.transitions.values_list("action", flat=True)) == [
+        "create",
+        "conclude",
+    ]
 
     # 2. An improvement plan for the root cause.
     page.goto(f"{live_server.url}/improvements/plans/new/")
