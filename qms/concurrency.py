@@ -100,7 +100,7 @@ class Versioned(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, VERSION_FIELD}
-        read_as = self.__dict__.get("_read_as")
+        read_as = self._baseline()
         adding = self._state.adding
         # Guarded when this copy knows the version it was read at; a copy
         # built by hand (or read without the version) still moves it on.
@@ -125,15 +125,24 @@ class Versioned(models.Model):
                 f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields
             }
 
+    def _baseline(self) -> dict[str, Any] | None:
+        """The field values this copy was read with (attname → value)."""
+        raw = self.__dict__.pop("_read_as_raw", None)
+        if raw is not None:
+            self._read_as = dict(zip(*raw, strict=True))
+        return self.__dict__.get("_read_as")
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._read_as = dict(zip(field_names, values, strict=True))
+        # Kept as read; made a dict only if this copy is saved (a list or an
+        # export reads thousands of rows and saves none).
+        instance._read_as_raw = (field_names, values)
         return instance
 
     def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
         super().refresh_from_db(using, fields, from_queryset)
-        read_as = self.__dict__.get("_read_as")
+        read_as = self._baseline()
         if read_as is not None:
             names = (
                 [self._meta.get_field(name).attname for name in fields]
@@ -143,7 +152,7 @@ class Versioned(models.Model):
             read_as.update({name: getattr(self, name) for name in names})
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
-        read_as = self.__dict__.get("_read_as")
+        read_as = self._baseline()
         if (
             getattr(self, "_row_version_increment", True)
             or read_as is None
@@ -291,25 +300,17 @@ class ConcurrentEditMixin:
         self._loaded = loaded
         fresh = type(self.instance)._base_manager.get(pk=self.instance.pk)
         if not self._refuse_if_changed(fresh):
-            read_as = self.instance.__dict__.get("_read_as")
+            baseline = getattr(self.instance, "_baseline", None)
+            read_as = baseline() if baseline else None
             if loaded_version is not None and read_as is not None:
                 # The save is conditional on the version the form was opened at.
                 read_as[VERSION_FIELD] = loaded_version
         return data
 
     def show_conflict(self, error: EditConflict) -> None:
-        """Show a conflict found while saving (see :class:`EditConflict`);
-        the re-rendered form carries the present state."""
-        self._loaded = {}
-        self.data = self.data.copy()
-        self.data[self.add_prefix(STATE_FIELD)] = _sign(error.fresh, self._tracked())
+        """Show a conflict found while saving (see :class:`EditConflict`)."""
         self.conflicts = list(error.fields)
-        self.add_error(None, ERR_CHANGED_MEANWHILE)
-        for name in error.fields:
-            if name in self.fields:
-                self.add_error(
-                    name, ERR_FIELD_CHANGED % {"value": _display(error.fresh, name)}
-                )
+        self._show(error.fresh)
 
     def _refuse_if_changed(self, fresh: models.Model) -> bool:
         """Mark the fields changed since the form was opened; True if any."""
@@ -324,13 +325,17 @@ class ConcurrentEditMixin:
         ]
         if not self.conflicts:
             return False
-        # Re-rendered, the form carries today's state: saving again is a choice.
+        self._show(fresh)
+        return True
+
+    def _show(self, fresh: models.Model) -> None:
+        """Errors on ``self.conflicts``; the re-rendered form carries
+        today's state, so saving again is a choice."""
         self.data = self.data.copy()
-        self.data[self.add_prefix(STATE_FIELD)] = _sign(fresh, names)
+        self.data[self.add_prefix(STATE_FIELD)] = _sign(fresh, self._tracked())
         self.add_error(None, ERR_CHANGED_MEANWHILE)
         for name in self.conflicts:
             if name in self.fields:
                 self.add_error(
                     name, ERR_FIELD_CHANGED % {"value": _display(fresh, name)}
                 )
-        return True

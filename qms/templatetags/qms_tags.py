@@ -195,7 +195,6 @@ def status_history(record, changes=None):
     rows = []
     for change in changes:
         action = workflow.by_name.get(change.action)
-        by = change.by
         rows.append(
             {
                 "at": change.at,
@@ -204,7 +203,7 @@ def status_history(record, changes=None):
                 if change.from_status
                 else "",
                 "to": workflow.status_label(change.to_status),
-                "by": (by.get_full_name() or by.get_username()) if by else "",
+                "by": _label(change.by) if change.by else "",
                 "comment": change.comment,
             }
         )

@@ -350,3 +350,60 @@ def test_a_conflict_found_while_saving_shows_on_the_form_with_the_present_state(
     assert "changed meanwhile" in form.non_field_errors()[0]
     assert form.data[STATE_FIELD] != data[STATE_FIELD]
     assert Customer.objects.get(pk=customer.pk).name == "Their name"
+
+
+# ---------------------------------------------------------------------------
+# The step buttons under hostile input
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "comment, message",
+    [
+        ("x" * 50_000, "at most 2000 characters"),
+        ("Back\x00to draft", "Null characters are not allowed"),
+    ],
+)
+def test_a_hostile_step_comment_is_refused_and_changes_nothing(
+    client_for, quality_manager, promise, comment, message
+):
+    from django.urls import reverse
+
+    WORKFLOW.transition(promise, "approve", by=quality_manager)
+    url = reverse("promises:promise-transition", args=[promise.pk])
+    response = client_for(quality_manager).post(
+        url, {"to": S.DRAFT, "comment": comment}, follow=True
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Promise.objects.get(pk=promise.pk).status == S.APPROVED
+    assert promise.transitions.count() == 2
+
+
+def test_a_double_click_on_a_step_takes_it_once(client_for, quality_manager, promise):
+    from django.urls import reverse
+
+    url = reverse("promises:promise-transition", args=[promise.pk])
+    client = client_for(quality_manager)
+    first = client.post(url, {"to": S.APPROVED})
+    second = client.post(url, {"to": S.APPROVED}, follow=True)
+    assert first.status_code == 302 and second.status_code == 200
+    assert "cannot become “Approved”" in second.content.decode()
+    assert list(promise.transitions.values_list("action", flat=True)) == [
+        "create",
+        "approve",
+    ]
+
+
+def test_a_formula_in_a_step_comment_is_shown_as_text(
+    client_for, quality_manager, promise
+):
+    from django.urls import reverse
+
+    formula = '=HYPERLINK("http://evil.example","x")<b>'
+    WORKFLOW.transition(promise, "retire", by=quality_manager, comment=formula)
+    page = client_for(quality_manager).get(
+        reverse("promises:promise-detail", args=[promise.pk])
+    )
+    html = page.content.decode()
+    assert "=HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;)&lt;b&gt;" in html
