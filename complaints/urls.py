@@ -12,11 +12,7 @@ urlpatterns = [
     path("customers/lookup/", views.customer_lookup, name="customer-lookup"),
     path("cases/<str:reference>/", views.case_detail, name="case-detail"),
     path("cases/<str:reference>/edit/", views.case_update, name="case-update"),
-    path(
-        "cases/<str:reference>/do/<slug:action>/",
-        views.case_action,
-        name="case-action",
-    ),
+    path("cases/<str:reference>/step/", views.case_step, name="case-step"),
     path("cases/<str:reference>/decide/", views.case_decide, name="case-decide"),
     path("cases/<str:reference>/messages/", views.case_message, name="case-message"),
     path("cases/<str:reference>/pause/", views.case_pause, name="case-pause"),

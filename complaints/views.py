@@ -19,10 +19,11 @@ from qms import selectors as core_selectors
 from qms.access import require_perm
 from qms.areas import Area
 from qms.exports import table_response
-from qms.forms import apply_validation_error
+from qms.forms import apply_validation_error, errors_to_messages
 from qms.models import Customer
 from qms.pagination import CappedPaginator
 from qms.services import customer_save
+from qms.workflow import run_transition
 
 from . import services
 from .attachments import attachment_add
@@ -60,11 +61,6 @@ EXPORT_COLUMNS = [
     ("outcome", _("Outcome")),
     ("closed_at", _("Closed")),
 ]
-
-
-def _errors_to_messages(request, error: ValidationError) -> None:
-    for text in error.messages:
-        messages.error(request, text)
 
 
 def _filtered(request: HttpRequest) -> CaseFilter:
@@ -149,7 +145,7 @@ def case_assign(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _errors_to_messages(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(
                 request,
@@ -240,11 +236,6 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         and case.subject_employee_id != request.user.pk
     )
     actions = services.available_actions(case) if may_handle else []
-    simple = [
-        (name, services.WORKFLOW.by_name[name])
-        for name in actions
-        if name not in ("decide", "mark_duplicate", "escalate")
-    ]
     return render(
         request,
         "complaints/case_detail.html",
@@ -253,7 +244,6 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "timeline": timeline,
             "may_handle": may_handle,
             "actions": actions,
-            "simple_actions": simple,
             "comment_form": CommentForm(),
             "decision_form": DecisionForm(
                 initial={
@@ -285,7 +275,7 @@ def _handle(
         with transaction.atomic():
             done = work(case)
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        errors_to_messages(request, error)
     else:
         if done:
             messages.success(request, done)
@@ -317,21 +307,21 @@ def case_update(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm("complaints.handle_case")
-def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
-    form = CommentForm(request.POST)
-    form.is_valid()
-    comment = form.cleaned_data.get("comment", "")
-
-    def work(case: Case) -> str:
-        if action == "communicate" and case.contact_email:
+def case_step(request: HttpRequest, reference: str) -> HttpResponse:
+    """A workflow step from the case page's buttons (the step and its
+    comment posted by the shared partial). Communicating e-mails the decision
+    letter first, in the same transaction, so a refused step sends nothing."""
+    case = get_case_for_user(request.user, reference, write=True)
+    with transaction.atomic():
+        if (
+            request.POST.get("step") == "communicate"
+            and case.contact_email
+            and "communicate" in services.available_actions(case)
+        ):
             services.send_template(case=case, template="decision", by=request.user)
-        services.case_transition(
-            case=case, action=action, by=request.user, comment=comment
-        )
-        spec = services.WORKFLOW.by_name.get(action)
-        return _("Done: %(action)s.") % {"action": spec.label if spec else action}
-
-    return _handle(request, reference, work)
+        if not run_transition(request, services.WORKFLOW, case):
+            transaction.set_rollback(True)
+    return redirect(case)
 
 
 @require_POST
@@ -482,7 +472,7 @@ def case_dispute(request: HttpRequest, reference: str) -> HttpResponse:
             origin=case, by=request.user, **form.cleaned_data
         )
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        errors_to_messages(request, error)
         return redirect(case)
     messages.success(request, _("Dispute %(ref)s opened.") % {"ref": dispute.reference})
     return redirect(dispute)

@@ -108,13 +108,6 @@ class CriterionForm(forms.Form):
         return value
 
 
-class TransitionForm(forms.Form):
-    to = forms.ChoiceField(choices=Plan.Status.choices, widget=forms.HiddenInput)
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
 class NotEffectiveForm(forms.Form):
     REOPEN = "reopen"
     FOLLOW_UP = "follow_up"

@@ -341,7 +341,7 @@ PLAN_WORKFLOW = workflow.Workflow(
     actions=[
         workflow.Action(
             "start",
-            gettext_lazy("Start"),
+            gettext_lazy("Start implementation"),
             {P.PLANNED},
             P.IN_PROGRESS,
             guard=_ready_to_start,
@@ -566,7 +566,7 @@ ACTION_WORKFLOW = workflow.Workflow(
     log=ActionTransition,
     refusal=ERR_ACTION_TRANSITION,
     actions=[
-        workflow.Action("start", gettext_lazy("Start"), {A.OPEN}, A.IN_PROGRESS),
+        workflow.Action("start", gettext_lazy("Start implementation"), {A.OPEN}, A.IN_PROGRESS),
         workflow.Action(
             "back_to_open", gettext_lazy("Back to open"), {A.IN_PROGRESS}, A.OPEN
         ),

@@ -18,6 +18,7 @@ from qms.access import require_perm
 from qms.areas import Area
 from qms.forms import apply_validation_error
 from qms.selectors import process_description
+from qms.workflow import run_transition
 
 from . import origins, selectors, services
 from .forms import (
@@ -30,9 +31,11 @@ from .forms import (
     PlanForm,
     ProposalForm,
     ToPlanForm,
-    TransitionForm,
 )
 from .models import Action, Plan, Proposal
+
+# The plan steps its page's buttons take; the others have pages of their own.
+PLAN_PAGE_STEPS = ("start", "implement", "resume")
 
 PAGE_SIZE = 25
 
@@ -367,7 +370,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "checks": checks,
             "latest_check": checks[0] if checks else None,
             "chart": _chart(plan, today),
-            "transitions": {a.target for a in services.PLAN_WORKFLOW.available(plan)},
             "can_add_action": user.has_perm("improvements.add_action") and editable,
             "can_approve": user.has_perm("improvements.approve_plan")
             and plan.approved_by_id is None
@@ -444,26 +446,23 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def plan_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """A step from the plan page's buttons. Checking effectiveness, closing
+    on a verdict and reopening have their own pages and permission."""
     plan = _get_plan(request, pk, write=True)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        raise Http404
-    to = form.cleaned_data["to"]
-    # Closing on a verdict and reopening have their own pages and permission.
-    if to in (
+    step = request.POST.get("step") or ""
+    target = request.POST.get("to") or ""
+    if (step and step not in PLAN_PAGE_STEPS) or target in (
         Plan.Status.EFFECTIVENESS_CHECK,
         Plan.Status.CLOSED_EFFECTIVE,
         Plan.Status.CLOSED_NOT_EFFECTIVE,
     ):
         raise PermissionDenied
-    try:
-        services.plan_transition(
-            plan=plan, to=to, by=request.user, comment=form.cleaned_data["comment"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The plan's status was changed."))
+    run_transition(
+        request,
+        services.PLAN_WORKFLOW,
+        plan,
+        success=_("The plan's status was changed."),
+    )
     return redirect(plan)
 
 

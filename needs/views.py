@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from qms import selectors as core_selectors
 from qms.access import require_perm
 from qms.areas import Area
-from qms.forms import apply_validation_error
+from qms.forms import apply_validation_error, errors_to_messages
 from qms.workflow import run_transition
 
 from . import exporting, selectors, services
@@ -25,11 +25,6 @@ from .forms import LinkForm, NeedForm, ReviewForm
 from .models import Need, NeedLink
 
 PAGE_SIZE = 25
-
-
-def _errors_to_messages(request, error: ValidationError) -> None:
-    for text in error.messages:
-        messages.error(request, text)
 
 
 @require_perm("needs.view_need")
@@ -141,7 +136,7 @@ def need_review(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.need_review(need=need, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_messages(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(request, _("Review recorded."))
             return redirect(need)
@@ -174,7 +169,7 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
     except ValidationError as error:
-        _errors_to_messages(request, error)
+        errors_to_messages(request, error)
     else:
         messages.success(request, _("Link added."))
     return redirect(need)

@@ -19,7 +19,7 @@ from qms import charts
 from qms import selectors as core_selectors
 from qms.access import require_perm
 from qms.areas import Area
-from qms.forms import apply_validation_error
+from qms.forms import apply_validation_error, errors_to_messages
 from qms.measures import bucket_start
 from qms.workflow import run_transition
 
@@ -47,11 +47,6 @@ from .models import (
 PAGE_SIZE = 25
 CHART_ID = re.compile(r'id="(chart-[0-9a-f]+)"')
 MONITORING_MONTHS = 24
-
-
-def _errors_to_messages(request, error: ValidationError) -> None:
-    for text in error.messages:
-        messages.error(request, text)
 
 
 @require_perm("promises.view_promise")
@@ -458,7 +453,7 @@ def case_tag(request: HttpRequest, reference: str) -> HttpResponse:
                 promise=form.cleaned_data["promise"], case=case, by=request.user
             )
         except ValidationError as error:
-            _errors_to_messages(request, error)
+            errors_to_messages(request, error)
         else:
             messages.success(request, _("Complaint tagged as a broken promise."))
     return redirect(case)

@@ -2,7 +2,9 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from qms.concurrency import ConcurrentEditMixin, EditConflict
@@ -113,6 +115,13 @@ class ApproveForm(CommentForm):
         help_text=_("Until then the current version stays in force."),
     )
     field_order = ["effective_from", "comment"]
+
+
+def errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
+    """Show a service's ValidationError (or a form's errors) as messages, for
+    a button whose page has no form to show them on."""
+    for text in error.messages:
+        messages.error(request, text)
 
 
 def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:

@@ -341,10 +341,11 @@ class Workflow:
 
 
 class TransitionForm(forms.Form):
-    """A step's form: the status to reach (when the URL does not name the
-    step) and the comment (required where the step says so; the service
-    checks that, the form only bounds the length)."""
+    """A step's form: the step's name or the status to reach (when the URL
+    does not name the step) and the comment (required where the step says
+    so; the service checks that, the form only bounds the length)."""
 
+    step = forms.SlugField(required=False, max_length=40, widget=forms.HiddenInput)
     to = forms.CharField(required=False, max_length=24, widget=forms.HiddenInput)
     comment = forms.CharField(
         label=_("Comment"),
@@ -363,8 +364,9 @@ def run_transition(
     success: str | Promise | None = None,
     **data: Any,
 ) -> bool:
-    """The view side of a step: read the form (the step by ``name``, else by
-    the posted ``to``), call the service, turn a refusal into messages.
+    """The view side of a step: read the form (the step by ``name``, else the
+    posted ``step``, else the step to the posted ``to``), call the service,
+    turn a refusal into messages.
     Returns whether the step was taken."""
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -374,7 +376,8 @@ def run_transition(
         return False
     comment = form.cleaned_data["comment"]
     try:
-        if name is None:
+        name = name or form.cleaned_data["step"]
+        if not name:
             name = workflow.action_to(record, form.cleaned_data["to"]).name
         workflow.transition(record, name, by=request.user, comment=comment, **data)
     except ValidationError as error:

@@ -211,18 +211,32 @@ def status_history(record, changes=None):
 
 
 @register.inclusion_tag("partials/_workflow_actions.html")
-def workflow_actions(record, url_name: str, user=None):
+def workflow_actions(
+    record, url_name: str, user=None, key=None, only: str = "", exclude: str = ""
+):
     """A button (with its comment) for each workflow step open now on
-    ``record`` to ``user``; each posts the step's target status to
-    ``url_name`` (the area's transition view, which takes ``to`` and
-    ``comment``). No query beyond the user's permissions."""
+    ``record`` to ``user``; each posts the step's name and target status to
+    ``url_name`` (the area's step view, reversed with ``key``, by default the
+    record's pk; or a URL already reversed, starting with "/"). ``only``/``exclude`` (space-separated step names) leave out
+    the steps a page offers through a form of their own. No query beyond the
+    user's permissions."""
     from django.urls import reverse
 
     from qms.workflow import workflow_for
 
     workflow = workflow_for(type(record))
-    steps = workflow.available(record, user) if workflow else []
+    available = workflow.available(record, user) if workflow else []
+    steps = [
+        action
+        for action in available
+        if (not only or action.name in only.split())
+        and action.name not in exclude.split()
+    ]
     return {
-        "url": reverse(url_name, args=[record.pk]),
+        "url": url_name
+        if url_name.startswith("/")
+        else reverse(url_name, args=[record.pk if key is None else key]),
         "steps": [{"action": action, "id": f"step-{action.name}"} for action in steps],
+        # The page offers the other steps itself: no "nothing open" note.
+        "quiet": bool(only) or len(steps) < len(available),
     }

@@ -47,7 +47,7 @@ def test_executive_reads_every_unit_but_cannot_act(client_for, executive, units)
     html = client.get(case.get_absolute_url()).content.decode()
     assert "Next steps" not in html
     response = client.post(
-        reverse("complaints:case-action", args=[case.reference, "accept"])
+        reverse("complaints:case-step", args=[case.reference]), {"step": "accept"}
     )
     assert response.status_code == 403
     case.refresh_from_db()
@@ -59,7 +59,9 @@ def test_quality_manager_sees_and_handles_everything(
 ):
     case = register_case(org_unit=units["other"])
     client = client_for(quality_manager)
-    client.post(reverse("complaints:case-action", args=[case.reference, "accept"]))
+    client.post(
+        reverse("complaints:case-step", args=[case.reference]), {"step": "accept"}
+    )
     case.refresh_from_db()
     assert case.status == Case.Status.INVESTIGATING
 
@@ -67,7 +69,7 @@ def test_quality_manager_sees_and_handles_everything(
 def test_subject_employee_cannot_act_on_the_case(client_for, staff, units):
     case = register_case(org_unit=units["bureau"], subject_employee=staff)
     response = client_for(staff).post(
-        reverse("complaints:case-action", args=[case.reference, "accept"])
+        reverse("complaints:case-step", args=[case.reference]), {"step": "accept"}
     )
     assert response.status_code == 403
 

@@ -217,7 +217,9 @@ def test_case_page_shows_timeline_and_offered_actions(client_for, staff, unit):
 def test_action_buttons_move_the_case(client_for, staff, unit):
     case = register_case(org_unit=unit)
     client = client_for(staff)
-    client.post(reverse("complaints:case-action", args=[case.reference, "accept"]))
+    client.post(
+        reverse("complaints:case-step", args=[case.reference]), {"step": "accept"}
+    )
     response = client.post(
         reverse("complaints:case-decide", args=[case.reference]),
         {"outcome": "not_upheld", "decision_reasons": ""},
@@ -237,7 +239,8 @@ def test_action_buttons_move_the_case(client_for, staff, unit):
 def test_refused_transition_shows_message(client_for, staff, unit):
     case = register_case(org_unit=unit)
     response = client_for(staff).post(
-        reverse("complaints:case-action", args=[case.reference, "communicate"]),
+        reverse("complaints:case-step", args=[case.reference]),
+        {"step": "communicate"},
         follow=True,
     )
     assert "cannot be" in response.content.decode()

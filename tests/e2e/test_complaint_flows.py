@@ -51,7 +51,7 @@ def test_agent_logs_acknowledges_decides_and_closes_a_phone_complaint(
     assert case.status == Case.Status.RECEIVED
     shot("registered")
 
-    page.click(f"form[action$='/{case.reference}/do/accept/'] button[type=submit]")
+    page.click("form:has(input[name=step][value=accept]) button[type=submit]")
     page.wait_for_load_state()
     case.refresh_from_db()
     assert case.acknowledged_at is not None
@@ -68,9 +68,11 @@ def test_agent_logs_acknowledges_decides_and_closes_a_phone_complaint(
     assert case.outcome == Case.Outcome.UPHELD
     shot("decided")
 
-    page.click("form[action$='/do/communicate/'] button[type=submit]")
+    page.click("form:has(input[name=step][value=communicate]) button[type=submit]")
     page.wait_for_load_state()
-    page.click("form[action$='/do/customer_accepts/'] button[type=submit]")
+    page.click(
+        "form:has(input[name=step][value=customer_accepts]) button[type=submit]"
+    )
     page.wait_for_load_state()
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED

@@ -388,7 +388,7 @@ ARGS: dict[str, Callable[[World], dict]] = {
     "complaints:analysis-reopen": _analysis,
     "complaints:analysis-update": _analysis,
     "complaints:attachment": lambda w: {**_case(w), "pk": w.attachment.pk},
-    "complaints:case-action": lambda w: {**_case(w), "action": "accept"},
+    "complaints:case-step": _case,
     "complaints:case-decide": _case,
     "complaints:case-delay": _case,
     "complaints:case-detail": _case,

@@ -73,8 +73,11 @@ def test_an_agent_cannot_act_on_or_download_from_another_units_case(
     ref = other_units_case.reference
     download = reverse("complaints:attachment", args=[ref, attachment.pk])
     assert client.get(download).status_code == 404
-    action = reverse("complaints:case-action", args=[ref, "accept"])
-    assert client.post(action, {"comment": "mine now"}).status_code == 404
+    action = reverse("complaints:case-step", args=[ref])
+    assert (
+        client.post(action, {"step": "accept", "comment": "mine now"}).status_code
+        == 404
+    )
     other_units_case.refresh_from_db()
     assert other_units_case.status == other_units_case.Status.RECEIVED
 
