@@ -6,6 +6,7 @@ import zlib
 
 import factory.random
 import pytest
+from django.conf import settings
 from hypothesis import settings as hypothesis_settings
 
 from qms import roles
@@ -56,11 +57,16 @@ def _same_start(request):
       took away, and a warm cache would save queries a budget counts;
     - an empty content-type cache, for the same reason: whether the first
       lookup of a model's content type is a query must not depend on order;
-    - factory_boy's random names (Faker) seeded from the test's own id.
+    - factory_boy's random names (Faker) seeded from the test's own id;
+    - the default language: a request in Estonian leaves the thread's
+      language active after it (the locale middleware does not reset it),
+      so a later test would read Estonian messages.
     """
     from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
+    from django.utils import translation
 
+    translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     ContentType.objects.clear_cache()
     factory.random.reseed_random(zlib.crc32(request.node.nodeid.encode()))
