@@ -3,8 +3,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from qms.admin import ReadOnlyAdmin
 
-from . import admin_rca  # noqa: F401 - registers the root-cause admin
 from .models import Case, Category, DeadlineRule, Transition
+from .rca import admin as rca_admin  # noqa: F401 - registers the root-cause admin
 
 
 @admin.register(Category)

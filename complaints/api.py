@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import DjangoModelPermissions
 
 from qms.api_fields import CodeRelatedField
+from qms.api_permissions import ViewModelPermissions
 from qms.filters import MomentFilter
 from qms.models import Channel, Customer, Language, OrgUnit, Service
 
@@ -30,17 +30,6 @@ from .selectors import cases_visible_to
 ERR_RECEIVED_IN_FUTURE = _("The time of receipt cannot be in the future.")
 # Clock difference tolerated between the client and the server.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
-
-
-class ViewModelPermissions(DjangoModelPermissions):
-    """DjangoModelPermissions that also asks for the view permission to read
-    (the stock class lets any signed-in user GET)."""
-
-    perms_map = {
-        **DjangoModelPermissions.perms_map,
-        "GET": ["%(app_label)s.view_%(model_name)s"],
-        "HEAD": ["%(app_label)s.view_%(model_name)s"],
-    }
 
 
 def _code_field(queryset, slug_field: str = "code", **kwargs):

@@ -5,13 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints and disputes")
+    # Opens the area's landing page in the navigation (qms.areas.area_nav).
+    home_permission = "complaints.view_case"
 
     def ready(self) -> None:
-        from complaints import personal_data, summaries
-        from complaints.measures import register_all
+        from complaints.monitoring import summaries
 
-        register_all()
-        personal_data.register_sources()
         summaries.connect_signals()
         register_options()
 

@@ -1,10 +1,11 @@
 """The complaints area's indicators, declared once for the registry in
 :mod:`qms.measures` (monitoring page, dashboard, reports, effectiveness checks).
 
-Each measure reads the parts of :func:`complaints.monitoring.period_rows` it
-needs, so its figures are exactly those of the monitoring page. Filters are
-the monitoring page's: ``kind``, ``channel``, ``category`` (a main category
-includes its subcategories) and ``org_unit`` (with the units below it).
+Each measure reads the parts of
+:func:`complaints.monitoring.periods.period_rows` it needs, so its figures are
+exactly those of the monitoring page. Filters are the monitoring page's:
+``kind``, ``channel``, ``category`` (a main category includes its
+subcategories) and ``org_unit`` (with the units below it).
 """
 
 from __future__ import annotations
@@ -18,15 +19,16 @@ from django.utils.translation import gettext_lazy as _
 from qms import measures
 from qms.measures import COUNT, MEAN, RATE, SHARE, Measure, Period, Point
 
-from . import monitoring, summaries
-from .monitoring import PeriodRow
+from .monitoring import summary_figures
+from .monitoring.periods import PeriodRow, moments
+from .monitoring.scope import Filters
 
 FILTERS = ("kind", "channel", "category", "org_unit")
 
 
 @dataclass(frozen=True)
 class Reading:
-    """How a measure reads a :class:`~complaints.monitoring.PeriodRow`."""
+    """How a measure reads a :class:`~complaints.monitoring.periods.PeriodRow`."""
 
     parts: tuple[str, ...]
     fields: Callable[[PeriodRow], dict]
@@ -41,8 +43,8 @@ def _compute(reading: Reading):
         filters: dict,
     ) -> list[Point]:
         # Every case, whoever asks: served from the monthly summaries.
-        rows = summaries.period_rows(
-            monitoring.Filters.from_dict(filters),
+        rows = summary_figures.period_rows(
+            Filters.from_dict(filters),
             start,
             end,
             period,
@@ -58,7 +60,7 @@ def point_from_row(row: PeriodRow, reading: Reading) -> Point:
 
 
 def _mean_of(counts) -> dict:
-    n, sum_x, sum_x2 = monitoring.moments(counts or {})
+    n, sum_x, sum_x2 = moments(counts or {})
     return {"n": n, "sum_x": sum_x, "sum_x2": sum_x2}
 
 
@@ -224,3 +226,7 @@ def register_all() -> None:
     ``ComplaintsConfig.ready``)."""
     for measure in MEASURES:
         measures.register(measure)
+
+
+# Found at start-up by the core's autodiscovery (qms.apps).
+register_all()

@@ -143,3 +143,7 @@ def register_sources() -> None:
             expire=expire,
         )
     )
+
+
+# Found at start-up by the core's autodiscovery (qms.apps).
+register_sources()

@@ -16,10 +16,15 @@ from django.utils.translation import gettext as _
 
 from qms import charts, statistics
 from qms.measures import local_midnight, period_buckets
+from qms.periods import month_start
 from qms.reporting import Indicator, Section, SectionRequest, Signal, Table
 
-from . import monitoring, rca, summaries
 from .models import Case
+from .monitoring import summary_figures
+from .monitoring.dashboard import cross_table
+from .monitoring.scope import Filters, handled
+from .monitoring.selectors import recurring_problems
+from .rca.selectors import BY_ROOT_CAUSE, in_period, pareto_breakdown
 
 INDICATORS = (
     "complaints.cases",
@@ -52,18 +57,14 @@ def monitoring_url(start: datetime.date, end: datetime.date, unit=None) -> str:
     return f"{reverse('complaints:monitoring')}?{urlencode(query)}"
 
 
-def _month_before(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 - months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def section(request: SectionRequest) -> Section:
     period, unit = request.period, request.unit
     start, end = period.start, period.end
     # The report reads every case (no reader scope), so its counts come from
-    # the monthly summaries where they cover the period (complaints.summaries).
-    narrow = summaries.Narrow.of(
-        monitoring.Filters(org_unit=unit.pk if unit is not None else None)
+    # the monthly summaries where they cover the period
+    # (complaints.monitoring.summary_figures).
+    narrow = summary_figures.Narrow.of(
+        Filters(org_unit=unit.pk if unit is not None else None)
     )
     cases = narrow(Case.objects.all())
     url = monitoring_url(start, end, unit)
@@ -75,7 +76,9 @@ def section(request: SectionRequest) -> Section:
     )
 
     # Volume by kind, channel and main category.
-    (total,) = summaries.period_rows(narrow, start, end, None, parts=("received",))
+    (total,) = summary_figures.period_rows(
+        narrow, start, end, None, parts=("received",)
+    )
     received = total.received
     result.tables.append(
         Table(
@@ -91,9 +94,9 @@ def section(request: SectionRequest) -> Section:
         ("channel", _("Cases received by channel"), _("Channel")),
         ("main_category", _("Cases received by category"), _("Category")),
     ):
-        rows = summaries.received_by(narrow, start, end, dimension)
+        rows = summary_figures.received_by(narrow, start, end, dimension)
         keys = [key for key, _lo, _hi in period_buckets(start, end, "month")]
-        table = monitoring.cross_table(rows, keys, _("Not categorised"))
+        table = cross_table(rows, keys, _("Not categorised"))
         result.tables.append(
             Table(
                 title=title,
@@ -131,9 +134,7 @@ def section(request: SectionRequest) -> Section:
     )
 
     # Pareto of root causes of the cases received in the period.
-    breakdown = rca.pareto_breakdown(
-        rca.in_period(monitoring.handled(cases), start, end), rca.BY_ROOT_CAUSE
-    )
+    breakdown = pareto_breakdown(in_period(handled(cases), start, end), BY_ROOT_CAUSE)
     pareto_rows = [r for r in breakdown.rows if r.value]
     if pareto_rows:
         result.tables.append(
@@ -166,7 +167,7 @@ def section(request: SectionRequest) -> Section:
         )
 
     # Recurring problems.
-    recurring = monitoring.recurring_problems(
+    recurring = recurring_problems(
         cases, start, end, min_cases=RECURRING_MIN, window_days=RECURRING_DAYS
     )
     if recurring:
@@ -189,7 +190,7 @@ def section(request: SectionRequest) -> Section:
             )
 
     # Dispute outcomes.
-    disputes = summaries.dispute_outcomes(narrow, start, end)
+    disputes = summary_figures.dispute_outcomes(narrow, start, end)
     if disputes:
         labels = dict(Case.DisputeOutcome.choices)
         result.tables.append(
@@ -205,8 +206,8 @@ def section(request: SectionRequest) -> Section:
         )
 
     # The rate on a u-chart over the twelve months up to the period's end.
-    chart_start = _month_before(end, CHART_MONTHS)
-    rows = summaries.period_rows(
+    chart_start = month_start(end, -CHART_MONTHS)
+    rows = summary_figures.period_rows(
         narrow, chart_start, end, "month", parts=("received", "exposure")
     )
     chart = statistics.u_chart(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.functions import Cast
-from django.http import Http404
 
+from qms.access import Rule, declare, get_for_user, visible_to
 from qms.models import OrgUnit
 
 from .models import Case, RootCauseAnalysis
@@ -54,41 +53,65 @@ def scope_q(user) -> Q | None:
     return scope
 
 
+def _scope(user) -> Q:
+    # A subquery, since the scope joins many-valued relations (improvement
+    # origins, root-cause analyses) that would repeat a case.
+    return Q(pk__in=Case.objects.filter(scope_q(user)).values("pk"))
+
+
+def _confidential(user) -> Q | None:
+    if user.has_perm("complaints.view_confidential_case"):
+        return None
+    return Q(confidential=False) | Q(handler=user)
+
+
+def _is_subject(user, case: Case) -> bool:
+    return case.subject_employee_id == user.pk
+
+
+# Readers of cases see those of :func:`scope_q` (every case with
+# ``view_all_cases``), confidential ones only as their handler or with
+# ``view_confidential_case``; outside that a case answers 404. Handlers
+# handle every case they see, except one about themselves.
+CASES = declare(
+    Case,
+    Rule(
+        view="complaints.view_case",
+        read_all=("complaints.view_all_cases",),
+        scope=_scope,
+        narrow=_confidential,
+        change="complaints.handle_case",
+        never_writes=_is_subject,
+    ),
+)
+
+
 def cases_visible_to(user) -> QuerySet[Case]:
     """Cases ``user`` may see (:func:`scope_q`); confidential cases only for
     their handler and those allowed to see confidential cases."""
-    if not user.has_perm("complaints.view_case"):
-        return Case.objects.none()
-    cases = Case.objects.all()
-    scope = scope_q(user)
-    if scope is not None:
-        cases = cases.filter(pk__in=Case.objects.filter(scope).values("pk"))
-    if not user.has_perm("complaints.view_confidential_case"):
-        cases = cases.filter(Q(confidential=False) | Q(handler=user))
-    return cases
+    return visible_to(Case, user, rule=CASES)
+
+
+def _rows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.select_related(
+        "channel", "category__parent", "org_unit", "handler", "customer"
+    )
 
 
 def case_list(user) -> QuerySet[Case]:
     """The work queue's rows with what each row shows, in constant queries."""
-    return cases_visible_to(user).select_related(
-        "channel", "category__parent", "org_unit", "handler", "customer"
-    )
+    return _rows(cases_visible_to(user))
 
 
 def get_case_for_user(user, reference: str, *, write: bool = False) -> Case:
     """The case with this reference if ``user`` may see it (else 404); with
     ``write``, PermissionDenied unless they may also handle it."""
-    case = (
-        case_list(user)
-        .select_related("service", "subject_employee", "decided_by", "created_by")
-        .filter(reference=reference)
-        .first()
+    return get_for_user(
+        _rows(Case.objects.all()).select_related(
+            "service", "subject_employee", "decided_by", "created_by"
+        ),
+        user,
+        reference=reference,
+        write=write,
+        rule=CASES,
     )
-    if case is None:
-        raise Http404
-    if write and (
-        not user.has_perm("complaints.handle_case")
-        or case.subject_employee_id == user.pk
-    ):
-        raise PermissionDenied
-    return case

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.apps import apps as django_apps
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
@@ -126,8 +125,7 @@ def _closed(action: str):
         case.closed_at = now
         case.closure_reason = CLOSURE_FOR_ACTION[action]
         _end_pause(case, now, by)
-        if django_apps.is_installed("surveys"):
-            transaction.on_commit(lambda: _invite_to_survey(case))
+        # The post-complaint survey listens for the closing (status_changed).
         return changed
 
     return effect
@@ -332,13 +330,6 @@ def case_transition(
     duplicate merges into). Invalid requests raise ValidationError with a
     message a person can read."""
     return WORKFLOW.transition(case, action, by=by, comment=comment, **data)
-
-
-def _invite_to_survey(case: Case) -> None:
-    """The post-complaint satisfaction survey (surveys app), after closing."""
-    from surveys.services import post_complaint_invite
-
-    post_complaint_invite(case=case)
 
 
 # What a dispute takes over from the case it grew from.

@@ -14,3 +14,12 @@ def fetch_complaint_mail() -> dict:
     if not settings.COMPLAINTS_MAIL_URL:
         return {}
     return asdict(fetch_mail())
+
+
+@shared_task
+def send_complaint_reminders() -> dict:
+    """Remind handlers and escalate overdue cases; returns what was sent
+    (scheduled by beat at 07:30)."""
+    from complaints.reminders import send_reminders
+
+    return asdict(send_reminders())

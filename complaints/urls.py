@@ -30,7 +30,7 @@ urlpatterns = [
         views.attachment_download,
         name="attachment",
     ),
-    path("analyses/", include("complaints.urls_rca")),
+    path("analyses/", include("complaints.rca.urls")),
     path("import/", include("complaints.urls_import")),
-    path("monitoring/", include("complaints.urls_monitoring")),
+    path("monitoring/", include("complaints.monitoring.urls")),
 ]

@@ -566,7 +566,7 @@ ACTION_WORKFLOW = workflow.Workflow(
     log=ActionTransition,
     refusal=ERR_ACTION_TRANSITION,
     actions=[
-        workflow.Action("start", gettext_lazy("Start implementation"), {A.OPEN}, A.IN_PROGRESS),
+        workflow.Action("start", gettext_lazy("Start"), {A.OPEN}, A.IN_PROGRESS),
         workflow.Action(
             "back_to_open", gettext_lazy("Back to open"), {A.IN_PROGRESS}, A.OPEN
         ),

@@ -8,19 +8,20 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qms import charts, measures
-from qms.access import require_perm
+from qms.access import get_for_user, require_perm
 from qms.areas import Area
 from qms.forms import apply_validation_error
 from qms.selectors import process_description
 from qms.workflow import run_transition
 
 from . import origins, selectors, services
+from .access import can_edit_action, can_edit_plan
 from .forms import (
     ActionEditForm,
     ActionForm,
@@ -38,27 +39,6 @@ from .models import Action, Plan, Proposal
 PLAN_PAGE_STEPS = ("start", "implement", "resume")
 
 PAGE_SIZE = 25
-
-
-# --------------------------------------------------------------------------
-# Object-level access
-# --------------------------------------------------------------------------
-
-
-def can_edit_plan(user, plan: Plan) -> bool:
-    """Owners edit their plans; quality managers every plan."""
-    return user.has_perm("improvements.change_plan") and (
-        plan.owner_id == user.pk or user.has_perm("improvements.manage_plan")
-    )
-
-
-def can_edit_action(user, action: Action) -> bool:
-    """The action's owner, the plan's owner, or a quality manager."""
-    return user.has_perm("improvements.change_action") and (
-        action.owner_id == user.pk
-        or action.plan.owner_id == user.pk
-        or user.has_perm("improvements.manage_plan")
-    )
 
 
 # --------------------------------------------------------------------------
@@ -147,11 +127,7 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
 
 
 def _get_proposal(request: HttpRequest, pk: int) -> Proposal:
-    proposal = get_object_or_404(selectors.proposals(), pk=pk)
-    user = request.user
-    if not (user.has_perm("improvements.view_proposal") or proposal.proposer == user):
-        raise PermissionDenied
-    return proposal
+    return get_for_user(selectors.proposals(), request.user, pk)
 
 
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -291,12 +267,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 def _get_plan(request: HttpRequest, pk: int, *, write: bool = False) -> Plan:
-    if not request.user.has_perm("improvements.view_plan"):
-        raise PermissionDenied
-    plan = get_object_or_404(selectors.plan_detail(pk))
-    if write and not can_edit_plan(request.user, plan):
-        raise PermissionDenied
-    return plan
+    return get_for_user(selectors.plan_detail(pk), request.user, write=write)
 
 
 def _chart(plan: Plan, today: datetime.date) -> str | None:
@@ -547,12 +518,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _get_action(request: HttpRequest, pk: int, *, write: bool = False) -> Action:
-    if not request.user.has_perm("improvements.view_action"):
-        raise PermissionDenied
-    action = get_object_or_404(selectors.actions(), pk=pk)
-    if write and not can_edit_action(request.user, action):
-        raise PermissionDenied
-    return action
+    return get_for_user(selectors.actions(), request.user, pk, write=write)
 
 
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+
+from qms.access import Rule, declare, get_for_user
 
 from .models import Need
 
+# Review, decide, link: the quality manager or the need's owner (process
+# owners). Every need is readable to whoever may view needs.
+DECIDE = declare(
+    Need,
+    Rule(write_all=("needs.manage_need",), change="needs.change_need", own=("owner",)),
+)
 
-def may_edit(user, need: Need) -> bool:
-    """Quality managers edit any need, process owners the ones they own, and
-    whoever raised a need may complete it while it is still just identified."""
-    if user.has_perm("needs.manage_need"):
-        return True
-    if user.has_perm("needs.change_need") and need.owner_id == user.pk:
-        return True
+
+def _completes_own_draft(user, need: Need) -> bool:
     return (
         user.has_perm("needs.add_need")
         and need.raised_by_id == user.pk
@@ -22,22 +26,31 @@ def may_edit(user, need: Need) -> bool:
     )
 
 
+# Editing also lets whoever raised a need complete it while it is still just
+# identified.
+EDIT = replace(DECIDE, also_writes=_completes_own_draft)
+
+
+def may_edit(user, need: Need) -> bool:
+    """Quality managers edit any need, process owners the ones they own, and
+    whoever raised a need may complete it while it is still just identified."""
+    return EDIT.may_write(user, need)
+
+
 def may_decide(user, need: Need) -> bool:
     """Review, decide, link: the quality manager or the need's owner."""
-    if user.has_perm("needs.manage_need"):
-        return True
-    return user.has_perm("needs.change_need") and need.owner_id == user.pk
+    return DECIDE.may_write(user, need)
 
 
 def get_need_for_user(user, pk: int, *, write: bool = False, decide: bool = False):
     """The need (404 when missing); ``PermissionDenied`` when the user may
     only read it."""
-    need = get_object_or_404(
+    need = get_for_user(
         Need.objects.select_related("service", "owner", "raised_by", "decided_by"),
-        pk=pk,
+        user,
+        pk,
+        write=decide,
     )
     if write and not may_edit(user, need):
-        raise PermissionDenied
-    if decide and not may_decide(user, need):
         raise PermissionDenied
     return need

@@ -11,15 +11,30 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qms.calendar import get_calendar
 
-from .charts import GridPoint
 from .models import Need, NeedLink
 
 # Agreed time from identification to decision (working days). A constant until
 # the process description's rules are configurable.
 DECISION_WITHIN_DAYS = 20
+# Quadrant lines of the importance-performance grid: the middle of the 1-5
+# scales.
+MIDDLE = 3
+
+
+@dataclass(frozen=True)
+class GridPoint:
+    label: str
+    performance: int
+    importance: int
+
+    @property
+    def is_gap(self) -> bool:
+        """High importance, low performance: where to improve first."""
+        return self.importance > MIDDLE and self.performance < MIDDLE
 
 
 @dataclass
@@ -116,3 +131,27 @@ def grid_points() -> dict[str, list[GridPoint]]:
     for pk, performance, importance, segment in rows:
         grids[segment or ""].append(GridPoint(f"N-{pk}", performance, importance))
     return dict(grids)
+
+
+def grid_svg(points: list[GridPoint], title: str) -> str:
+    """The importance-performance grid: x = current performance, y =
+    importance, gaps (:attr:`GridPoint.is_gap`) marked as the priority
+    quadrant; needs with equal ratings are drawn a little apart."""
+    from qms import charts  # matplotlib: on first use, not at start-up
+
+    return charts.quadrant_chart_svg(
+        [p.label for p in points],
+        [p.performance for p in points],
+        [p.importance for p in points],
+        title,
+        _("Current performance"),
+        _("Importance"),
+        x_split=MIDDLE,
+        y_split=MIDDLE,
+        priority="upper left",
+        scale=(1, 5),
+        spread=True,
+        annotate=False,
+        legend=(_("Need"), _("High importance, low performance")),
+        size=(4.5, 4.0),
+    )

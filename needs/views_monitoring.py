@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from qms.access import require_perm
 
 from . import importing, monitoring
-from .charts import grid_svg
 from .forms import ImportForm
 
 
@@ -41,7 +40,7 @@ def monitoring_page(request: HttpRequest) -> HttpResponse:
         grids.append(
             {
                 "segment": name,
-                "svg": grid_svg(
+                "svg": monitoring.grid_svg(
                     points,
                     _("Importance and performance: %(segment)s") % {"segment": name},
                 ),

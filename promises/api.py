@@ -14,7 +14,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 
-from complaints.api import ViewModelPermissions
+from qms.api_permissions import ViewModelPermissions
 from qms.bounds import validate_past_moment
 from qms.filters import MomentFilter
 

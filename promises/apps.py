@@ -5,8 +5,5 @@ from django.utils.translation import gettext_lazy as _
 class PromisesConfig(AppConfig):
     name = "promises"
     verbose_name = _("Customer promises")
-
-    def ready(self) -> None:
-        from promises.measures import register_all
-
-        register_all()
+    # Opens the area's landing page in the navigation (qms.areas.area_nav).
+    home_permission = "qms.view_document"

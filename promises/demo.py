@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from qms.areas import Area
 from qms.calendar import get_calendar
 from qms.models import Channel, Document
+from qms.periods import month_starts
 
 from .models import (
     BrokenPromiseTag,
@@ -319,12 +320,7 @@ EXCLUSION_REASONS = (
 
 
 def _months(today: datetime.date) -> list[datetime.date]:
-    first = today.replace(day=1)
-    index = first.year * 12 + first.month - 1 - MONTHS
-    return [
-        datetime.date((index + i) // 12, (index + i) % 12 + 1, 1)
-        for i in range(MONTHS + 1)
-    ]
+    return month_starts(today, MONTHS + 1)
 
 
 def _probability(spec: Spec, i: int, count: int) -> float:

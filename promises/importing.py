@@ -4,16 +4,22 @@ semicolon). Every row is checked first; errors name the row (the header is row
 
 from __future__ import annotations
 
-import datetime
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from qms.calendar import get_calendar
-from qms.imports import CellError, ImportResult, read_table
+from qms.imports import (  # noqa: F401 - message re-exported for callers
+    ERR_ENCODING,
+    Importer,
+    ImportResult,
+    Row,
+)
+from qms.parsers import (  # noqa: F401 - message re-exported for callers
+    ERR_NUMBER,
+    Lookup,
+)
 
 from . import services
 from .models import FulfilmentEvent, Promise, PromiseIndicator
@@ -31,10 +37,8 @@ COLUMNS = [
 ]
 REQUIRED_COLUMNS = ["indicator"]
 
-ERR_ENCODING = _("The file is not UTF-8 text.")
 ERR_INDICATOR = _("This promise has no event-based indicator “%(value)s”.")
 ERR_DATETIME = _("Not a date and time: use YYYY-MM-DD HH:MM.")
-ERR_NUMBER = _("Not a number.")
 ERR_KEPT = _("Use yes or no (1 or 0).")
 ERR_DUPLICATE = services.ERR_DUPLICATE
 
@@ -42,115 +46,80 @@ YES = {"1", "yes", "y", "true", "jah", "да", "kept"}
 NO = {"0", "no", "n", "false", "ei", "нет", "broken"}
 
 
-def _moment(value: str, column: str) -> datetime.datetime | None:
-    if not value:
+def parse_kept(text: str) -> bool | None:
+    if not text:
         return None
-    parsed = parse_datetime(value.replace("T", " "))
-    if parsed is None:
-        try:
-            parsed = datetime.datetime.combine(
-                datetime.date.fromisoformat(value), datetime.time()
-            )
-        except ValueError:
-            raise CellError(column, ERR_DATETIME) from None
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
+    if text.lower() in YES:
+        return True
+    if text.lower() in NO:
+        return False
+    raise ValidationError(ERR_KEPT, code="invalid")
 
 
-def _build(
-    row: dict, indicators: dict[str, PromiseIndicator], calendar
-) -> FulfilmentEvent:
-    def get(column: str) -> str:
-        return (row.get(column) or "").strip()
+class EventImporter(Importer):
+    """Fulfilment events of one promise's event-based indicators (named by id
+    or name), evaluated as a manual entry is; moments as the API takes them
+    (ISO 8601, from 1900 and not in the future)."""
 
-    indicator = indicators.get(get("indicator"))
-    if indicator is None:
-        raise CellError("indicator", ERR_INDICATOR % {"value": get("indicator")})
-    value = None
-    if get("value"):
-        try:
-            value = float(get("value").replace(",", "."))
-        except ValueError:
-            raise CellError("value", ERR_NUMBER) from None
-    kept = None
-    if get("kept"):
-        if get("kept").lower() in YES:
-            kept = True
-        elif get("kept").lower() in NO:
-            kept = False
-        else:
-            raise CellError("kept", ERR_KEPT)
-    event = FulfilmentEvent(
-        indicator=indicator,
-        occurred_at=_moment(get("occurred_at"), "occurred_at"),
-        started_at=_moment(get("started_at"), "started_at"),
-        ended_at=_moment(get("ended_at"), "ended_at"),
-        value=value,
-        kept=kept,
-        reason=get("reason"),
-        reference=get("reference"),
-        excluded=bool(get("exclusion_reason")),
-        exclusion_reason=get("exclusion_reason"),
-        source=FulfilmentEvent.Source.IMPORT,
-    )
-    services.evaluate(event, calendar)
-    return event
+    columns = COLUMNS
+    required_columns = REQUIRED_COLUMNS
+    model = FulfilmentEvent
+
+    def __init__(self, *, promise: Promise, by) -> None:
+        self.promise = promise
+        self.by = by
+
+    def prepare(self) -> None:
+        self.indicators = Lookup(
+            self.promise.indicators.exclude(kind=PromiseIndicator.Kind.MEASURE),
+            "pk",
+            "name",
+            message=ERR_INDICATOR,
+        )
+        # One calendar with every closure day serves all rows (no query per row).
+        self.calendar = get_calendar()
+        self.existing = set(
+            FulfilmentEvent.objects.filter(indicator__promise=self.promise)
+            .exclude(reference="")
+            .values_list("indicator_id", "reference")
+        )
+        self.seen: set[tuple[int, str]] = set()
+
+    def _moment(self, row: Row, column: str):
+        return row.moment(column, formats=(), message=ERR_DATETIME, past=True)
+
+    def build(self, row: Row) -> FulfilmentEvent | None:
+        value = row.decimal("value")
+        event = FulfilmentEvent(
+            indicator=row.lookup("indicator", self.indicators, required=True),
+            occurred_at=self._moment(row, "occurred_at"),
+            started_at=self._moment(row, "started_at"),
+            ended_at=self._moment(row, "ended_at"),
+            value=None if value is None else float(value),
+            kept=row.cell("kept", parse_kept),
+            reason=row.text("reason"),
+            reference=row.text("reference"),
+            excluded=bool(row.get("exclusion_reason")),
+            exclusion_reason=row.text("exclusion_reason"),
+            source=FulfilmentEvent.Source.IMPORT,
+        )
+        if not row.ok:
+            return None
+        services.evaluate(event, self.calendar)
+        return event
+
+    def clean(self, event: FulfilmentEvent, row: Row) -> None:
+        key = (event.indicator_id, event.reference)
+        if event.reference and (key in self.existing or key in self.seen):
+            row.error("reference", ERR_DUPLICATE)
+            return
+        self.seen.add(key)
+        event.full_clean(validate_unique=False, validate_constraints=False)
+
+    def save(self, events: list[FulfilmentEvent]) -> None:
+        services.events_record_all(events=events, by=self.by)
 
 
 def import_events(file: IO, *, promise: Promise, dry_run: bool, by) -> ImportResult:
     """Check every row and, unless ``dry_run`` or any row is wrong, save all."""
-    result = ImportResult()
-    try:
-        data = file.read()
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    except UnicodeDecodeError:
-        result.errors.append((1, "", str(ERR_ENCODING)))
-        return result
-    header, raw_rows, errors = read_table(
-        text.removeprefix("\ufeff"), required=REQUIRED_COLUMNS, known=COLUMNS
-    )
-    if errors:
-        result.errors.extend(errors)
-        return result
-    indicators: dict[str, PromiseIndicator] = {}
-    for indicator in promise.indicators.exclude(kind=PromiseIndicator.Kind.MEASURE):
-        indicators[str(indicator.pk)] = indicator
-        indicators[indicator.name] = indicator
-    # One calendar with every closure day serves all rows (no query per row).
-    calendar = get_calendar()
-    seen: set[tuple[int, str]] = set()
-    existing = set(
-        FulfilmentEvent.objects.filter(indicator__promise=promise)
-        .exclude(reference="")
-        .values_list("indicator_id", "reference")
-    )
-    built = []
-    for number, values in raw_rows:
-        row = dict(zip(header, values, strict=False))
-        try:
-            event = _build(row, indicators, calendar)
-            key = (event.indicator_id, event.reference)
-            if event.reference and (key in existing or key in seen):
-                raise CellError("reference", ERR_DUPLICATE)
-            seen.add(key)
-            event.full_clean(validate_unique=False, validate_constraints=False)
-        except CellError as error:
-            result.errors.append((number, error.column, error.message))
-            continue
-        except ValidationError as error:
-            result.errors.extend(
-                (number, column if column in COLUMNS else "", message)
-                for column, messages in getattr(
-                    error, "message_dict", {"": error.messages}
-                ).items()
-                for message in messages
-            )
-            continue
-        built.append(event)
-        result.rows.append((number, event))
-    if result.errors or dry_run:
-        return result
-    services.events_record_all(events=built, by=by)
-    result.created = len(built)
-    return result
+    return EventImporter(promise=promise, by=by).run(file, dry_run=dry_run)

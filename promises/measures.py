@@ -123,3 +123,7 @@ def register_all() -> None:
     """Register the promises measures (idempotent; from ``ready``)."""
     for measure in MEASURES:
         measures.register(measure)
+
+
+# Found at start-up by the core's autodiscovery (qms.apps).
+register_all()

@@ -21,6 +21,7 @@ from qms.access import require_perm
 from qms.areas import Area
 from qms.forms import apply_validation_error, errors_to_messages
 from qms.measures import bucket_start
+from qms.periods import month_start
 from qms.workflow import run_transition
 
 from . import importing, monitoring, selectors, services
@@ -71,9 +72,8 @@ def promise_list(request: HttpRequest) -> HttpResponse:
 def _monitoring_range(period: str) -> tuple[datetime.date, datetime.date]:
     today = timezone.localdate()
     months = MONITORING_MONTHS if period == "month" else MONITORING_MONTHS + 3
-    end = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-    index = end.year * 12 + end.month - 1 - months
-    start = datetime.date(index // 12, index % 12 + 1, 1)
+    end = month_start(today, 1)
+    start = month_start(end, -months)
     if period == "quarter":
         start = start.replace(month=(start.month - 1) // 3 * 3 + 1)
     return start, end

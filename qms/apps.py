@@ -1,5 +1,11 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+# The registries other apps fill from modules of these names, imported when
+# the core is ready (every model is loaded by then). Report sections and demo
+# data are discovered when a report or the demo is built (qms.discovery).
+STARTUP_MODULES = ("measures", "personal_data", "panels")
 
 
 class QmsConfig(AppConfig):
@@ -10,3 +16,4 @@ class QmsConfig(AppConfig):
         from qms.options import register_core
 
         register_core()
+        autodiscover_modules(*STARTUP_MODULES)

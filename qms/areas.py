@@ -1,7 +1,9 @@
 """The areas of the customer-relations system (B.2.6) and their navigation."""
 
+import functools
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -27,28 +29,22 @@ class NavItem:
     area: str = ""
 
 
-# The areas with a working landing page, in the order the navigation shows them.
-AREA_NAV = [
-    NavItem(Area.PROMISES.label, "promises:home", "qms.view_document", Area.PROMISES),
-    NavItem(Area.NEEDS.label, "needs:home", "qms.view_document", Area.NEEDS),
-    NavItem(
-        Area.STANDARDS.label, "standards:home", "qms.view_document", Area.STANDARDS
-    ),
-    NavItem(
-        Area.COMPLAINTS.label,
-        "complaints:home",
-        "complaints.view_case",
-        Area.COMPLAINTS,
-    ),
-    NavItem(Area.SURVEYS.label, "surveys:home", "qms.view_document", Area.SURVEYS),
-    NavItem(
-        Area.IMPROVEMENTS.label,
-        "improvements:home",
-        "improvements.view_plan",
-        Area.IMPROVEMENTS,
-    ),
-    NavItem(Area.REPORTS.label, "reports:home", "qms.view_document", Area.REPORTS),
-]
+@functools.cache
+def area_nav() -> list[NavItem]:
+    """The areas with a landing page, in the order of :class:`Area`. Each area
+    app declares the permission that opens its landing page (``<app>:home``)
+    as ``home_permission`` on its AppConfig; the core names no area."""
+    items = []
+    for area in Area:
+        try:
+            config = apps.get_app_config(area.value)
+        except LookupError:
+            continue
+        permission = getattr(config, "home_permission", None)
+        if permission:
+            items.append(NavItem(area.label, f"{config.label}:home", permission, area))
+    return items
+
 
 REGISTER_NAV = [
     NavItem(_("Customers"), "qms:customer-list", "qms.view_customer"),

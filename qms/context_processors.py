@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 
-from qms.areas import AREA_NAV, REGISTER_NAV
+from qms.areas import REGISTER_NAV, area_nav
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -14,4 +14,4 @@ def navigation(request: HttpRequest) -> dict:
     def allowed(items):
         return [i for i in items if i.permission is None or user.has_perm(i.permission)]
 
-    return {"nav_areas": allowed(AREA_NAV), "nav_registers": allowed(REGISTER_NAV)}
+    return {"nav_areas": allowed(area_nav()), "nav_registers": allowed(REGISTER_NAV)}

@@ -28,12 +28,15 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from qms import statistics
+from qms.periods import month_start
+
+if TYPE_CHECKING:
+    from qms import statistics
 
 __all__ = [
     "COUNT",
@@ -174,6 +177,8 @@ class Measure:
     def value(self, point: Point) -> float | None:
         """The figure a person reads: a share in [0, 1], a rate per ``per``,
         a mean, a count. ``None`` without a base."""
+        from qms import statistics  # scipy: loaded on first use, not at start-up
+
         if self.kind == COUNT:
             return float(point.count)
         if self.kind == RATE:
@@ -195,6 +200,8 @@ class Measure:
     ) -> statistics.Interval | None:
         """Wilson for shares, exact Poisson for rates, t for means; none for
         plain counts."""
+        from qms import statistics
+
         if self.kind == SHARE:
             return statistics.wilson_interval(point.successes, point.trials, confidence)
         if self.kind == RATE:
@@ -212,6 +219,8 @@ class Measure:
     ) -> statistics.ControlChart | None:
         """p-chart for a share, u-chart (per ``per``) for a rate; other kinds
         have no attribute control chart."""
+        from qms import statistics
+
         if self.kind == SHARE:
             return statistics.p_chart(
                 [p.successes for p in points], [p.trials for p in points], sigma
@@ -455,9 +464,7 @@ def bucket_start(day: datetime.date, period: Period) -> datetime.date:
 
 
 def _next_bucket(day: datetime.date, period: Period) -> datetime.date:
-    months = {"month": 1, "quarter": 3, "year": 12}[period]
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
+    return month_start(day, {"month": 1, "quarter": 3, "year": 12}[period])
 
 
 def period_buckets(

@@ -26,6 +26,8 @@ import datetime
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from qms.periods import month_start
+
 # Cells that rest on fewer cases than this are suppressed in reports
 # (ISO 10004 / privacy: no figure that could identify a customer).
 MIN_CELL = 5
@@ -43,17 +45,12 @@ class ReportPeriod:
 
     def previous(self) -> ReportPeriod:
         months = {"month": 1, "quarter": 3, "half": 6, "year": 12}[self.kind]
-        return ReportPeriod(self.kind, _add_months(self.start, -months), self.start)
+        return ReportPeriod(self.kind, month_start(self.start, -months), self.start)
 
     def year_earlier(self) -> ReportPeriod:
         return ReportPeriod(
-            self.kind, _add_months(self.start, -12), _add_months(self.end, -12)
+            self.kind, month_start(self.start, -12), month_start(self.end, -12)
         )
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    return day.replace(year=index // 12, month=index % 12 + 1, day=1)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-from calendar import monthrange
 from dataclasses import dataclass
 
 import holidays
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from qms.calendar import get_calendar
 from qms.models import ClosureDay, Customer, Document, DocumentVersion
+from qms.periods import add_months
 
 Status = DocumentVersion.Status
 
@@ -114,14 +114,6 @@ def document_list(*, on: datetime.date | None = None) -> QuerySet[Document]:
 
 def document_versions(document: Document) -> QuerySet[DocumentVersion]:
     return document.versions.select_related("author", "approver").order_by("-number")
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, clamped to the month's end (31 Jan + 1 → 28/29
-    Feb)."""
-    total = day.month - 1 + months
-    year, month = day.year + total // 12, total % 12 + 1
-    return datetime.date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def document_review_due(

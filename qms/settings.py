@@ -310,15 +310,13 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-# Task modules not named tasks.py, which autodiscovery would miss.
-CELERY_IMPORTS = ["complaints.tasks_reminders"]
 CELERY_BEAT_SCHEDULE = {
     "documents-apply-effective-dates": {
         "task": "qms.tasks.documents_apply_effective_dates",
         "schedule": 60 * 60,
     },
     "complaints-reminders": {
-        "task": "complaints.tasks_reminders.send_complaint_reminders",
+        "task": "complaints.tasks.send_complaint_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
     "promises-review-reminders": {

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from qms import selectors, services
 from qms.access import public, require_perm
-from qms.areas import AREA_NAV, Area
+from qms.areas import Area, area_nav
 from qms.filters import CustomerFilter
 from qms.forms import (
     ApproveForm,
@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "item": item,
             "document": selectors.process_description(item.area),
         }
-        for item in AREA_NAV
+        for item in area_nav()
         if request.user.has_perm(item.permission)
     ]
     return render(

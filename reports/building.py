@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import importlib
-import importlib.util
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from qms import charts, measures, statistics
+from qms.discovery import discover
 from qms.measures import COUNT, MEAN, RATE, SHARE, Measure, Point
 from qms.reporting import MIN_CELL, ReportPeriod, Section, SectionRequest
 
@@ -59,21 +57,11 @@ SectionFunction = Callable[[SectionRequest], Section]
 def section_functions() -> list[tuple[str, SectionFunction]]:
     """``(app label, section)`` of every installed app whose ``<app>.reports``
     module defines ``section``; a new area appears without changing this app."""
-    found = []
-    for config in apps.get_app_configs():
-        if config.name == __package__:
-            continue
-        module_name = f"{config.name}.reports"
-        try:
-            if importlib.util.find_spec(module_name) is None:
-                continue
-        except ModuleNotFoundError:
-            continue
-        module = importlib.import_module(module_name)
-        function = getattr(module, "section", None)
-        if callable(function):
-            found.append((config.label, function))
-    return found
+    return [
+        (label, module.section)
+        for label, module in discover("reports")
+        if label != __package__ and callable(getattr(module, "section", None))
+    ]
 
 
 # --------------------------------------------------------------------------

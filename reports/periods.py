@@ -8,7 +8,8 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qms.reporting import ReportPeriod, _add_months
+from qms.periods import month_start
+from qms.reporting import ReportPeriod
 
 MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
@@ -30,7 +31,7 @@ def period_of(kind: str, day: datetime.date) -> ReportPeriod:
     months = MONTHS[kind]
     first = (day.month - 1) // months * months + 1
     start = datetime.date(day.year, first, 1)
-    return ReportPeriod(kind, start, _add_months(start, months))
+    return ReportPeriod(kind, start, month_start(start, months))
 
 
 def last_full(kind: str, today: datetime.date) -> ReportPeriod:

@@ -4,7 +4,7 @@ approve, PDF, decisions, distribution lists, executive dashboard."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -13,12 +13,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qms.access import require_perm
+from qms.access import get_for_user, require_perm
 from qms.areas import Area
 from qms.forms import apply_validation_error
 from qms.selectors import process_description
 
-from . import building, pdf, selectors, services
+from . import access, building, pdf, selectors, services
 from .forms import (
     DecisionCloseForm,
     DecisionForm,
@@ -287,16 +287,13 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _decision(request: HttpRequest, pk: int, *, close: bool = False) -> ReportDecision:
-    decision = get_object_or_404(
-        ReportDecision.objects.select_related("report", "owner"), pk=pk
+    return get_for_user(
+        ReportDecision.objects.select_related("report", "owner"),
+        request.user,
+        pk,
+        write=True,
+        rule=access.CLOSE if close else access.DECISIONS,
     )
-    user = request.user
-    allowed = user.has_perm("reports.change_reportdecision") or (
-        close and decision.owner_id == user.pk and user.has_perm("reports.view_report")
-    )
-    if not allowed:
-        raise PermissionDenied
-    return decision
 
 
 def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:

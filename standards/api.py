@@ -11,24 +11,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.permissions import DjangoModelPermissions
 
 from qms.api_fields import CodeRelatedField
+from qms.api_permissions import ViewModelPermissions
 from qms.models import Channel
 
 from . import importing
 from .models import TimelinessFigure
-
-
-class ViewModelPermissions(DjangoModelPermissions):
-    """Reading needs the view permission too (the stock class lets any
-    signed-in user GET)."""
-
-    perms_map = {
-        **DjangoModelPermissions.perms_map,
-        "GET": ["%(app_label)s.view_%(model_name)s"],
-        "HEAD": ["%(app_label)s.view_%(model_name)s"],
-    }
 
 
 class TimelinessFigureSerializer(serializers.ModelSerializer):

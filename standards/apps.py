@@ -15,11 +15,10 @@ def _new_version(sender, instance, created, raw=False, **kwargs) -> None:
 class StandardsConfig(AppConfig):
     name = "standards"
     verbose_name = _("Communication standards")
+    # Opens the area's landing page in the navigation (qms.areas.area_nav).
+    home_permission = "qms.view_document"
 
     def ready(self) -> None:
-        from standards.measures import register_all
-
-        register_all()
         post_save.connect(
             _new_version,
             sender="qms.DocumentVersion",

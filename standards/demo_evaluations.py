@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from qms import roles
 from qms.models import Channel, Membership
+from qms.periods import month_starts
 
 from . import importing, services
 from .models import (
@@ -121,12 +122,7 @@ def _answer(rng, criterion, ability: float, month_index: int) -> str:
 
 
 def _months(today: datetime.date) -> list[datetime.date]:
-    first = today.replace(day=1)
-    result = []
-    for back in range(11, -1, -1):
-        index = first.year * 12 + first.month - 1 - back
-        result.append(datetime.date(index // 12, index % 12 + 1, 1))
-    return result
+    return month_starts(today, 12)
 
 
 def _evaluations(ctx, rng, members, standards, today) -> int:

@@ -1,26 +1,39 @@
 """CSV imports of the standards area: interactions for sampling, timeliness
-figures and evaluations. Each checks every row first (``qms.imports``) and
-saves all rows or none; a dry run only checks and previews."""
+figures and evaluations, each an :class:`qms.imports.Importer`: every row is
+checked first and all rows are saved or none; a dry run only checks and
+previews (every row, as read)."""
 
 from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qms.imports import read_table
+from qms.imports import (
+    ERR_ENCODING,
+    CellError,
+    Importer,
+    ImportResult,
+    Row,
+    read_text,
+)
 from qms.models import Channel
+from qms.parsers import (  # noqa: F401 - messages re-exported for callers
+    ERR_FUTURE,
+    ERR_REQUIRED,
+    ISO_DATE,
+    Lookup,
+)
+from qms.parsers import ERR_NUMBER as ERR_DECIMAL  # noqa: F401 - re-exported
 
 from . import services
 from .models import (
     Criterion,
+    Evaluation,
     Interaction,
     InteractionType,
     SamplingPlan,
@@ -30,17 +43,13 @@ from .models import (
 
 PREVIEW_LIMIT = 50
 
-ERR_ENCODING = _("The file is not UTF-8 text.")
-ERR_REQUIRED = _("A value is required.")
 ERR_DATE = _("Not a date: use YYYY-MM-DD.")
-ERR_FUTURE = _("The date is in the future.")
 ERR_CHANNEL = _("Unknown channel code.")
 ERR_PLAN_CHANNEL = _("The sampling plan is for another channel.")
 ERR_USER = _("Unknown username.")
 ERR_DUPLICATE = _("This reference appears twice.")
 ERR_EXISTS = _("This reference was imported already.")
 ERR_NUMBER = _("Not a whole number of zero or more.")
-ERR_DECIMAL = _("Not a number.")
 ERR_WITHIN = _("Within target cannot exceed the number of contacts.")
 ERR_METRIC = _("Unknown metric.")
 ERR_NO_TARGET = _(
@@ -52,75 +61,32 @@ ERR_TYPE = _("Unknown interaction type.")
 ERR_FIGURE_EXISTS = _("A figure for this date, channel and metric exists already.")
 
 
-@dataclass
-class ImportResult:
-    header: list[str] = field(default_factory=list)
-    rows: list[dict] = field(default_factory=list)
-    errors: list[tuple[int, str, str]] = field(default_factory=list)
-    saved: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
 def decode(data: bytes) -> str:
     try:
-        return data.decode("utf-8-sig")
+        return read_text(data)
     except UnicodeDecodeError:
         raise ValidationError(ERR_ENCODING) from None
 
 
-def _values(header, values) -> dict[str, str]:
-    return {
-        name: (values[i].strip() if i < len(values) else "")
-        for i, name in enumerate(header)
-    }
+class _StandardsImporter(Importer):
+    """What the three imports share: the preview shows every row as read,
+    dates are ISO and not in the future, channels and people are named by
+    code and username."""
 
+    preview_every_row = True
 
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(ERR_DATE) from None
+    def prepare(self) -> None:
+        User = get_user_model()
+        self.users = Lookup(User.objects.all(), User.USERNAME_FIELD, message=ERR_USER)
+        self.channels = Lookup(Channel.objects.all(), message=ERR_CHANNEL)
 
+    def day(self, row: Row, column: str) -> datetime.date | None:
+        return row.date(
+            column, required=True, formats=ISO_DATE, message=ERR_DATE, past=True
+        )
 
-class _Row:
-    """Collects the errors of one row."""
-
-    def __init__(self, result: ImportResult, number: int, values: dict):
-        self.result, self.number, self.values = result, number, values
-        self.bad = False
-
-    def error(self, column: str, message) -> None:
-        self.result.errors.append((self.number, column, str(message)))
-        self.bad = True
-
-    def required(self, column: str) -> str:
-        value = self.values.get(column, "")
-        if not value:
-            self.error(column, ERR_REQUIRED)
-        return value
-
-    def date(self, column: str):
-        text = self.required(column)
-        if not text:
-            return None
-        try:
-            day = _date(text)
-        except ValidationError as error:
-            self.error(column, error.messages[0])
-            return None
-        if day > timezone.localdate():
-            self.error(column, ERR_FUTURE)
-            return None
-        return day
-
-
-def _lookups():
-    users = {u.get_username(): u for u in get_user_model().objects.all()}
-    channels = {c.code: c for c in Channel.objects.all()}
-    return users, channels
+    def preview(self, row: Row, record) -> dict[str, str]:
+        return row.values
 
 
 # ---------------------------------------------------------------------------
@@ -130,53 +96,52 @@ def _lookups():
 INTERACTION_COLUMNS = ["reference", "date", "channel", "employee"]
 
 
+class InteractionImporter(_StandardsImporter):
+    columns = required_columns = INTERACTION_COLUMNS
+    model = Interaction
+
+    def __init__(self, *, plan: SamplingPlan) -> None:
+        self.plan = plan
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.existing = set(self.plan.interactions.values_list("reference", flat=True))
+        self.seen: set[str] = set()
+
+    def build(self, row: Row) -> Interaction | None:
+        reference = row.text("reference", required=True)
+        if reference in self.seen:
+            row.error("reference", ERR_DUPLICATE)
+        elif reference in self.existing:
+            row.error("reference", ERR_EXISTS)
+        if reference:
+            self.seen.add(reference)
+        day = self.day(row, "date")
+        channel = row.lookup("channel", self.channels, required=True)
+        if channel is not None and channel.pk != self.plan.channel_id:
+            row.error("channel", ERR_PLAN_CHANNEL)
+        employee = row.lookup("employee", self.users, required=True)
+        if not row.ok:
+            return None
+        return Interaction(
+            plan=self.plan,
+            reference=reference,
+            date=day,
+            channel=channel,
+            employee=employee,
+            month=day.replace(day=1),
+        )
+
+    def save(self, interactions: list[Interaction]) -> None:
+        Interaction.objects.bulk_create(interactions)
+        for month in sorted({i.month for i in interactions}):
+            sample_pick(plan=self.plan, month=month)
+
+
 def import_interactions(
     *, plan: SamplingPlan, text: str, dry_run: bool
 ) -> ImportResult:
-    header, records, errors = read_table(
-        text, required=INTERACTION_COLUMNS, known=INTERACTION_COLUMNS
-    )
-    result = ImportResult(header=header, errors=list(errors))
-    users, channels = _lookups()
-    existing = set(plan.interactions.values_list("reference", flat=True))
-    seen: set[str] = set()
-    new: list[Interaction] = []
-    for number, values in records:
-        row = _Row(result, number, _values(header, values))
-        reference = row.required("reference")
-        if reference in seen:
-            row.error("reference", ERR_DUPLICATE)
-        elif reference in existing:
-            row.error("reference", ERR_EXISTS)
-        seen.add(reference)
-        day = row.date("date")
-        channel = channels.get(row.required("channel"))
-        if channel is None:
-            row.error("channel", ERR_CHANNEL)
-        elif channel.pk != plan.channel_id:
-            row.error("channel", ERR_PLAN_CHANNEL)
-        employee = users.get(row.required("employee"))
-        if employee is None:
-            row.error("employee", ERR_USER)
-        result.rows.append(row.values)
-        if not row.bad:
-            new.append(
-                Interaction(
-                    plan=plan,
-                    reference=reference,
-                    date=day,
-                    channel=channel,
-                    employee=employee,
-                    month=day.replace(day=1),
-                )
-            )
-    if result.ok and not dry_run:
-        with transaction.atomic():
-            Interaction.objects.bulk_create(new)
-            for month in sorted({i.month for i in new}):
-                sample_pick(plan=plan, month=month)
-        result.saved = len(new)
-    return result
+    return InteractionImporter(plan=plan).run(text, dry_run=dry_run)
 
 
 def sample_pick(*, plan: SamplingPlan, month: datetime.date) -> int:
@@ -218,27 +183,6 @@ TIMELINESS_COLUMNS = [
 TIMELINESS_REQUIRED = ["date", "channel", "metric"]
 
 
-def _count(row: _Row, column: str) -> int | None:
-    text = row.values.get(column, "")
-    if not text:
-        return None
-    if not text.isdigit():
-        row.error(column, ERR_NUMBER)
-        return None
-    return int(text)
-
-
-def _decimal(row: _Row, column: str) -> Decimal | None:
-    text = row.values.get(column, "").replace(",", ".")
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        row.error(column, ERR_DECIMAL)
-        return None
-
-
 def timeliness_figure_from(
     *,
     day: datetime.date,
@@ -275,54 +219,49 @@ def timeliness_figure_from(
     )
 
 
-def import_timeliness(*, text: str, dry_run: bool) -> ImportResult:
-    header, records, errors = read_table(
-        text, required=TIMELINESS_REQUIRED, known=TIMELINESS_COLUMNS
-    )
-    result = ImportResult(header=header, errors=list(errors))
-    _users, channels = _lookups()
-    existing = set(TimelinessFigure.objects.values_list("date", "channel_id", "metric"))
-    seen: set = set()
-    new: list[TimelinessFigure] = []
-    for number, values in records:
-        row = _Row(result, number, _values(header, values))
-        day = row.date("date")
-        channel = channels.get(row.required("channel"))
-        if channel is None:
-            row.error("channel", ERR_CHANNEL)
-        metric = row.required("metric")
-        count = _count(row, "count")
-        within = _count(row, "within_target")
-        mean = _decimal(row, "mean_value")
-        value = _decimal(row, "value")
-        result.rows.append(row.values)
-        if row.bad:
-            continue
+class TimelinessImporter(_StandardsImporter):
+    columns = TIMELINESS_COLUMNS
+    required_columns = TIMELINESS_REQUIRED
+    model = TimelinessFigure
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.existing = set(
+            TimelinessFigure.objects.values_list("date", "channel_id", "metric")
+        )
+        self.seen: set = set()
+
+    def build(self, row: Row) -> TimelinessFigure | None:
+        day = self.day(row, "date")
+        channel = row.lookup("channel", self.channels, required=True)
+        metric = row.text("metric", required=True)
+        count = row.integer("count", minimum=0, message=ERR_NUMBER)
+        within = row.integer("within_target", minimum=0, message=ERR_NUMBER)
+        # Times and counts measured: never below zero.
+        mean = row.decimal("mean_value", minimum=0)
+        value = row.decimal("value", minimum=0)
+        if not row.ok:
+            return None
         key = (day, channel.pk, metric)
-        if key in existing or key in seen:
-            row.error("date", ERR_FIGURE_EXISTS)
-            continue
-        seen.add(key)
-        try:
-            new.append(
-                timeliness_figure_from(
-                    day=day,
-                    channel=channel,
-                    metric=metric,
-                    count=count,
-                    within_target=within,
-                    mean_value=mean,
-                    value=value,
-                )
-            )
-        except ValidationError as error:
-            for column, messages in error.message_dict.items():
-                for message in messages:
-                    row.error(column, message)
-    if result.ok and not dry_run:
-        TimelinessFigure.objects.bulk_create(new)
-        result.saved = len(new)
-    return result
+        if key in self.existing or key in self.seen:
+            raise CellError("date", ERR_FIGURE_EXISTS)
+        self.seen.add(key)
+        return timeliness_figure_from(
+            day=day,
+            channel=channel,
+            metric=metric,
+            count=count,
+            within_target=within,
+            mean_value=mean,
+            value=value,
+        )
+
+    def save(self, figures: list[TimelinessFigure]) -> None:
+        TimelinessFigure.objects.bulk_create(figures)
+
+
+def import_timeliness(*, text: str, dry_run: bool) -> ImportResult:
+    return TimelinessImporter().run(text, dry_run=dry_run)
 
 
 # ---------------------------------------------------------------------------
@@ -344,103 +283,78 @@ EVALUATION_HELP = _(
     "Then one column per criterion, named c1, c2, … in the order of the "
     "criteria of the version in force: yes, no or na (1 to 5 or na on a scale)."
 )
+EVALUATION_CRITERIA = [f"c{i}" for i in range(1, 51)]
+
+
+class EvaluationImporter(_StandardsImporter):
+    """Evaluations from a quality tool's export: every row is saved with the
+    same rules as the scorecard (version in force, answers, not oneself) in a
+    transaction that is rolled back unless every row is valid."""
+
+    columns = EVALUATION_FIXED
+    required_columns = EVALUATION_REQUIRED
+    model = Evaluation
+    checks_by_saving = True
+
+    def known_columns(self) -> list[str]:
+        return EVALUATION_FIXED + EVALUATION_CRITERIA
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.standards = Lookup(
+            Standard.objects.select_related("document").prefetch_related("channels"),
+            "document.identifier",
+            message=ERR_STANDARD,
+        )
+        self.versions: dict = {}
+
+    def _version(self, standard: Standard, day: datetime.date):
+        """The version in force and its criteria, once per standard and day."""
+        key = (standard.pk, day)
+        if key not in self.versions:
+            try:
+                version = services.version_in_force(standard=standard, on=day)
+            except ValidationError as error:
+                raise CellError("interaction_date", error.messages[0]) from None
+            self.versions[key] = (
+                version,
+                list(Criterion.objects.filter(version=version)),
+            )
+        return self.versions[key]
+
+    def build(self, row: Row) -> Evaluation | None:
+        standard = row.lookup("standard", self.standards, required=True)
+        reference = row.text("reference", required=True)
+        day = self.day(row, "interaction_date")
+        kind = row.choice("interaction_type", InteractionType, message=ERR_TYPE)
+        channel = row.lookup("channel", self.channels, required=True)
+        employee = row.lookup("employee", self.users, required=True)
+        evaluator = row.lookup("evaluator", self.users, required=True)
+        comments = row.text("comments")
+        if not row.ok:
+            return None
+        version, criteria = self._version(standard, day)
+        answers = {
+            c.pk: (row.get(f"c{i}").lower(), "")
+            for i, c in enumerate(criteria, start=1)
+        }
+        return services.evaluation_create(
+            standard=standard,
+            interaction_type=kind,
+            reference=reference,
+            interaction_date=day,
+            channel=channel,
+            employee=employee,
+            evaluator=evaluator,
+            answers=answers,
+            comments=comments,
+            version=version,
+            criteria=criteria,
+        )
+
+    def save(self, evaluations: list[Evaluation]) -> None:
+        """Saved while checked."""
 
 
 def import_evaluations(*, text: str, dry_run: bool, by) -> ImportResult:
-    """Evaluations from a quality tool's export: every row is checked with the
-    same rules as the scorecard (version in force, answers, not oneself) in a
-    transaction that is rolled back unless every row is valid."""
-    header, records, errors = read_table(
-        text,
-        required=EVALUATION_REQUIRED,
-        known=EVALUATION_FIXED + [f"c{i}" for i in range(1, 51)],
-    )
-    result = ImportResult(header=header, errors=list(errors))
-    users, channels = _lookups()
-    standards = {
-        s.document.identifier: s
-        for s in Standard.objects.select_related("document").prefetch_related(
-            "channels"
-        )
-    }
-    versions: dict = {}
-    types = set(InteractionType.values)
-
-    class _Rollback(Exception):
-        pass
-
-    try:
-        with transaction.atomic():
-            for number, values in records:
-                row = _Row(result, number, _values(header, values))
-                standard = standards.get(row.required("standard"))
-                if standard is None:
-                    row.error("standard", ERR_STANDARD)
-                reference = row.required("reference")
-                day = row.date("interaction_date")
-                kind = row.required("interaction_type")
-                if kind and kind not in types:
-                    row.error("interaction_type", ERR_TYPE)
-                channel = channels.get(row.required("channel"))
-                if channel is None:
-                    row.error("channel", ERR_CHANNEL)
-                employee = users.get(row.required("employee"))
-                if employee is None:
-                    row.error("employee", ERR_USER)
-                evaluator = users.get(row.required("evaluator"))
-                if evaluator is None:
-                    row.error("evaluator", ERR_USER)
-                result.rows.append(row.values)
-                if row.bad:
-                    continue
-                key = (standard.pk, day)
-                if key not in versions:
-                    try:
-                        version = services.version_in_force(standard=standard, on=day)
-                    except ValidationError as error:
-                        row.error("interaction_date", error.messages[0])
-                        continue
-                    versions[key] = (
-                        version,
-                        list(Criterion.objects.filter(version=version)),
-                    )
-                version, criteria = versions[key]
-                answers = {
-                    c.pk: (row.values.get(f"c{i}", "").lower(), "")
-                    for i, c in enumerate(criteria, start=1)
-                }
-                try:
-                    services.evaluation_create(
-                        standard=standard,
-                        interaction_type=kind,
-                        reference=reference,
-                        interaction_date=day,
-                        channel=channel,
-                        employee=employee,
-                        evaluator=evaluator,
-                        answers=answers,
-                        comments=row.values.get("comments", ""),
-                        version=version,
-                        criteria=criteria,
-                    )
-                except ValidationError as error:
-                    for column, messages in _by_column(error):
-                        for message in messages:
-                            row.error(column, message)
-                    continue
-                result.saved += 1
-            if dry_run or not result.ok:
-                raise _Rollback
-    except _Rollback:
-        if dry_run or not result.ok:
-            result.saved = 0
-    return result
-
-
-def _by_column(error: ValidationError):
-    if hasattr(error, "error_dict"):
-        return [
-            ("" if column == "__all__" else column, messages)
-            for column, messages in error.message_dict.items()
-        ]
-    return [("", error.messages)]
+    return EvaluationImporter().run(text, dry_run=dry_run)

@@ -150,3 +150,7 @@ def register_all() -> None:
     """Register the standards measures (idempotent)."""
     for measure in MEASURES:
         measures.register(measure)
+
+
+# Found at start-up by the core's autodiscovery (qms.apps).
+register_all()

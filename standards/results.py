@@ -18,6 +18,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -36,10 +37,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, TruncMonth
 
-from qms import statistics
 from qms.models import Channel, OrgUnit
 
 from .models import Criterion, CriterionScore, Evaluation, TimelinessFigure
+
+if TYPE_CHECKING:
+    from qms import statistics
 
 # The score with a critical fail as 0, in the stored decimal, so that sums
 # are exact: a total rolled up from partial sums (``summary``) then equals the
@@ -121,6 +124,8 @@ class Row:
 
     @cached_property
     def share(self) -> statistics.Interval:
+        from qms import statistics  # scipy: on first use, not at start-up
+
         # Cached: a page reads the estimate and the interval of each row.
         return statistics.wilson_interval(self.compliant, self.n)
 
@@ -314,6 +319,8 @@ class CriterionRow:
 
     @cached_property
     def share(self) -> statistics.Interval:
+        from qms import statistics  # scipy: on first use, not at start-up
+
         # Cached: a page reads the estimate and the interval of each row.
         return statistics.wilson_interval(self.met, self.applicable)
 
@@ -387,6 +394,8 @@ def pareto(rows: list[CriterionRow], cut: float = 0.8, *, other: str = "Other"):
     rest = sum(r.failed for r in failing[PARETO_BARS:])
     if rest:
         items.append((other, rest))
+    from qms import statistics
+
     return statistics.pareto(items, cut, other_label=other)
 
 
@@ -461,6 +470,8 @@ class TimelinessRow:
 
     @cached_property
     def share(self) -> statistics.Interval:
+        from qms import statistics  # scipy: on first use, not at start-up
+
         # Cached: a page reads the estimate and the interval of each row.
         return statistics.wilson_interval(self.within, self.count)
 

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef
 
 from qms.models import OrgUnit
+from qms.periods import month_start
 
 from .models import Evaluation, Interaction, SamplingPlan, Standard
-from .selectors import next_month
 
 
 @dataclass
@@ -33,7 +33,7 @@ def plan_progress(plan: SamplingPlan, month: datetime.date) -> list[EmployeeProg
     with imported interactions or evaluations on the channel that month):
     planned, done (regular evaluations on the channel that month) and the
     picked interactions not yet evaluated. Five queries."""
-    end = next_month(month)
+    end = month_start(month, 1)
     done = dict(
         Evaluation.objects.regular()
         .filter(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from qms.access import get_for_user, visible_to
 from qms.models import DocumentVersion, Membership
+from qms.periods import month_start
 
+from .access import EVALUATIONS
 from .models import (
     Acknowledgement,
     Criterion,
@@ -158,18 +160,9 @@ def acknowledgement_coverage(
 def evaluations_visible_to(user) -> QuerySet[Evaluation]:
     """Quality managers see every evaluation; evaluators (team leads) those
     they made and those of their unit and the units below it; everybody else
-    only their own. Runs one query for an evaluator's unit tree."""
-    evaluations = Evaluation.objects.all()
-    if user.has_perm("standards.view_all_evaluations"):
-        return evaluations
-    scope = Q(employee=user)
-    if user.has_perm("standards.add_evaluation"):
-        scope |= Q(evaluator=user)
-        membership = Membership.objects.filter(user=user).select_related("unit")
-        unit = membership.first()
-        if unit is not None:
-            scope |= Q(org_unit_id__in=unit.unit.descendant_ids())
-    return evaluations.filter(scope)
+    only their own (:data:`standards.access.EVALUATIONS`). Runs one query for
+    an evaluator's unit tree."""
+    return visible_to(Evaluation, user, rule=EVALUATIONS)
 
 
 @dataclass
@@ -203,22 +196,17 @@ def evaluation_list(user, filters: EvaluationFilters) -> QuerySet[Evaluation]:
     if filters.month:
         evaluations = evaluations.filter(
             interaction_date__gte=filters.month,
-            interaction_date__lt=next_month(filters.month),
+            interaction_date__lt=month_start(filters.month, 1),
         )
     if filters.status:
         evaluations = evaluations.filter(status=filters.status)
     return evaluations
 
 
-def next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-
-
 def evaluation_detail(user, pk: int) -> Evaluation:
     """One evaluation in ``user``'s scope (404 outside it) with its scores."""
-    return get_object_or_404(
-        evaluations_visible_to(user)
-        .select_related(
+    return get_for_user(
+        Evaluation.objects.select_related(
             "standard__document",
             "version",
             "channel",
@@ -226,8 +214,7 @@ def evaluation_detail(user, pk: int) -> Evaluation:
             "evaluator",
             "org_unit",
             "calibration",
-        )
-        .prefetch_related(
+        ).prefetch_related(
             Prefetch(
                 "scores",
                 queryset=CriterionScore.objects.select_related("criterion").order_by(
@@ -235,5 +222,7 @@ def evaluation_detail(user, pk: int) -> Evaluation:
                 ),
             )
         ),
-        pk=pk,
+        user,
+        pk,
+        rule=EVALUATIONS,
     )

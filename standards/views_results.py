@@ -4,8 +4,6 @@ training needs and timeliness against target."""
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from qms import charts
 from qms.access import require_perm
 from qms.models import Channel, OrgUnit
+from qms.periods import month_start
 
 from . import results
 from .forms import bootstrap_inputs
@@ -47,16 +46,11 @@ class ResultsFilterForm(forms.Form):
         bootstrap_inputs(self)
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def filters_from(form: ResultsFilterForm) -> tuple[results.Filters, int]:
     data = form.cleaned_data if form.is_valid() else {}
     months = data.get("months") or DEFAULT_MONTHS
-    end = _add_months(timezone.localdate(), 1)
-    start = _add_months(end, -months)
+    end = month_start(timezone.localdate(), 1)
+    start = month_start(end, -months)
     channel, unit = data.get("channel"), data.get("unit")
     filters = results.Filters(
         start=start,

@@ -212,3 +212,40 @@ class Timer:
     @property
     def seconds(self) -> float:
         return time.perf_counter() - self.start
+
+
+def holds_data() -> bool:
+    """Whether the database already holds cases or bench customers."""
+    from complaints.models import Case
+    from qms.models import Customer
+
+    return (
+        Case.objects.exists()
+        or Customer.objects.filter(reference__startswith="B-").exists()
+    )
+
+
+def context_from_database(ctx: BenchContext) -> None:
+    """What the core and complaints generators would have told later ones,
+    read back from a database they filled earlier (``--areas``)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Max, Min
+
+    from complaints.models import Case
+    from qms.models import Customer
+
+    User = get_user_model()
+    for username, user in ctx.demo.users.items():
+        ctx.users[username] = user.pk
+    bench_staff = User.objects.filter(username__startswith="bench-agent-")
+    ctx.handlers = [ctx.users[u] for u in ("agent", "agent2", "lead")] + list(
+        bench_staff.order_by("pk").values_list("pk", flat=True)
+    )
+    customers = Customer.objects.filter(reference__startswith="B-").aggregate(
+        low=Min("pk"), high=Max("pk")
+    )
+    if customers["low"] is not None:
+        ctx.customer_ids = range(customers["low"], customers["high"] + 1)
+    cases = Case.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    if cases["low"] is not None:
+        ctx.case_ids = range(cases["low"], cases["high"] + 1)

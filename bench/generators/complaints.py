@@ -22,7 +22,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from complaints import demo as complaints_demo
-from complaints import summaries
+from complaints.demo import data as demo_data
 from complaints.models import (
     Case,
     CaseMonthSummary,
@@ -32,6 +32,7 @@ from complaints.models import (
     Message,
     Transition,
 )
+from complaints.monitoring import summaries
 from qms.models import Channel
 
 from .base import (
@@ -93,19 +94,19 @@ def generate(conn, scale: float, rng, ctx: BenchContext) -> None:
     n = scaled(CASES, scale, minimum=50)
     categories = complaints_demo._categories(ctx.demo)
     leaves = []  # (category id, unit id, service id, subjects, weight)
-    for _code, _name, unit, service, children in complaints_demo.TAXONOMY:
+    for _code, _name, unit, service, children in demo_data.TAXONOMY:
         for code, _child, per_month, _season in children:
             leaves.append(
                 (
                     categories[code].pk,
                     ctx.demo.units[unit].pk,
                     ctx.demo.services[service].pk if service else None,
-                    complaints_demo.SUBJECTS[code],
+                    demo_data.SUBJECTS[code],
                     per_month,
                 )
             )
     channels = {c.code: (c.pk, c.is_written) for c in Channel.objects.all()}
-    mix = {c: w for c, w in complaints_demo.CHANNEL_MIX.items() if c in channels}
+    mix = {c: w for c, w in demo_data.CHANNEL_MIX.items() if c in channels}
     life = _Life(rng, ctx, leaves, channels, mix)
 
     # Received times: volume grows over the years (u**0.8 leans to the recent).

@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
+from qms.periods import month_start
 from surveys import aggregates, analysis
 from surveys import demo as surveys_demo
 from surveys.models import (
@@ -254,8 +255,7 @@ def generate(conn, scale: float, rng, ctx: BenchContext) -> None:
     with indexes_deferred(Response, Answer):
         for index, size in enumerate(sizes):
             months_ago = 6 * (WAVES - index) - 2  # the last one ends months ago
-            month = today.year * 12 + today.month - 1 - months_ago
-            opens = datetime.date(month // 12, month % 12 + 1, 1)
+            opens = month_start(today, -months_ago)
             closes = opens + datetime.timedelta(days=27)
             label = "spring" if opens.month <= 6 else "autumn"
             wave = _wave(ctx, series, q, f"Satisfaction {opens.year} {label} (bench)",

@@ -210,6 +210,15 @@ def status_history(record, changes=None):
     return {"rows": rows}
 
 
+@register.simple_tag(takes_context=True)
+def panels(context, slot: str, record=None):
+    """The panels other areas registered for ``slot`` of this page (see
+    qms.panels)."""
+    from qms import panels as registry
+
+    return registry.render(slot, context["request"], record)
+
+
 @register.inclusion_tag("partials/_workflow_actions.html")
 def workflow_actions(
     record, url_name: str, user=None, key=None, only: str = "", exclude: str = ""
@@ -217,8 +226,9 @@ def workflow_actions(
     """A button (with its comment) for each workflow step open now on
     ``record`` to ``user``; each posts the step's name and target status to
     ``url_name`` (the area's step view, reversed with ``key``, by default the
-    record's pk; or a URL already reversed, starting with "/"). ``only``/``exclude`` (space-separated step names) leave out
-    the steps a page offers through a form of their own. No query beyond the
+    record's pk; or a URL already reversed, starting with "/").
+    ``only``/``exclude`` (space-separated step names) leave out the steps a
+    page offers through a form of their own. No query beyond the
     user's permissions."""
     from django.urls import reverse
 

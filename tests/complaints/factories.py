@@ -14,10 +14,10 @@ Two ways to a case, on purpose:
   ``CaseFactory.build_batch`` plus ``Case.objects.bulk_create`` writes many
   at once (pass ``org_unit``: ``build`` does not save a sub-factory's unit).
 
-Service-backed: :class:`RootCauseAnalysisFactory` (``rca.analysis_create``:
-history user, cases and team), :class:`WhyStepFactory` (``rca.why_step_add``:
+Service-backed: :class:`RootCauseAnalysisFactory` (``rca_services.analysis_create``:
+history user, cases and team), :class:`WhyStepFactory` (``rca_services.why_step_add``:
 numbered in the chain, at most one root cause, marks the analysis as using
-5 Whys) and :class:`IshikawaCauseFactory` (``rca.cause_add``: a sub-cause sits
+5 Whys) and :class:`IshikawaCauseFactory` (``rca_services.cause_add``: a sub-cause sits
 on its parent's bone). Ishikawa categories are seeded by a data migration;
 the cause factory uses the seeded "people" bone.
 """
@@ -27,7 +27,6 @@ import datetime
 import factory
 from django.utils import timezone
 
-from complaints import rca
 from complaints.models import (
     Case,
     Category,
@@ -38,6 +37,7 @@ from complaints.models import (
     RootCauseCategory,
     WhyStep,
 )
+from complaints.rca import services as rca_services
 from tests.factories import OrgUnitFactory, UserFactory, seeded_channel
 
 
@@ -91,7 +91,7 @@ class MessageFactory(factory.django.DjangoModelFactory):
 
 
 class RootCauseAnalysisFactory(factory.django.DjangoModelFactory):
-    """An open analysis, created by ``rca.analysis_create``; ``cases`` and
+    """An open analysis, created by ``rca_services.analysis_create``; ``cases`` and
     ``team`` may be given as lists."""
 
     class Meta:
@@ -104,11 +104,11 @@ class RootCauseAnalysisFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return rca.analysis_create(by=kwargs.pop("created_by"), **kwargs)
+        return rca_services.analysis_create(by=kwargs.pop("created_by"), **kwargs)
 
 
 class WhyStepFactory(factory.django.DjangoModelFactory):
-    """The next step of an analysis's 5 Whys chain (``rca.why_step_add``)."""
+    """The next step of an analysis's 5 Whys chain (``rca_services.why_step_add``)."""
 
     class Meta:
         model = WhyStep
@@ -119,11 +119,11 @@ class WhyStepFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return rca.why_step_add(**kwargs)
+        return rca_services.why_step_add(**kwargs)
 
 
 class IshikawaCauseFactory(factory.django.DjangoModelFactory):
-    """A cause on the seeded "people" bone (``rca.cause_add``)."""
+    """A cause on the seeded "people" bone (``rca_services.cause_add``)."""
 
     class Meta:
         model = IshikawaCause
@@ -134,4 +134,4 @@ class IshikawaCauseFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return rca.cause_add(**kwargs)
+        return rca_services.cause_add(**kwargs)

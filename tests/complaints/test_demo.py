@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from complaints import demo as complaints_demo
-from complaints import demo_rca, measures, rca
+from complaints import measures
+from complaints.demo import data as demo_data
 from complaints.models import (
     Case,
     CaseSequence,
@@ -15,7 +16,10 @@ from complaints.models import (
     RootCauseAnalysis,
     Transition,
 )
+from complaints.rca import demo as rca_demo
+from complaints.rca import services as rca_services
 from qms import demo, statistics
+from qms.periods import month_start
 from tests.worlds import module_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("complaints-demo")]
@@ -34,9 +38,9 @@ def seeded():
 
 
 def test_the_planted_spike_is_flagged_by_the_u_chart(seeded):
-    spike = Category.objects.get(code=complaints_demo.SPIKE_CATEGORY)
+    spike = Category.objects.get(code=demo_data.SPIKE_CATEGORY)
     today = timezone.localdate()
-    start = complaints_demo._months_before(today, complaints_demo.MONTHS - 1)
+    start = month_start(today, 1 - demo_data.MONTHS)
     end = today.replace(day=1)  # complete months only
     rate = measures.CASES_PER_1000
     points = rate.points(start, end, period="month", filters={"category": spike})
@@ -46,7 +50,7 @@ def test_the_planted_spike_is_flagged_by_the_u_chart(seeded):
         for s in chart.signals
         if s.rule == statistics.RULE_OUTSIDE_LIMITS and s.side == statistics.ABOVE
     }
-    assert flagged == {complaints_demo.SPIKE_MONTH}
+    assert flagged == {demo_data.SPIKE_MONTH}
 
 
 def test_seed_makes_consistent_cases_once(seeded):
@@ -107,12 +111,12 @@ def _references_continue_the_yearly_sequences():
 def test_demo_analyses_the_spike_and_is_idempotent(seeded):
     # The complaints demo ran the root-cause demo once already; twice more
     # must add nothing.
-    demo_rca.seed(seeded)
-    demo_rca.seed(seeded)
-    spike = RootCauseAnalysis.objects.get(title=demo_rca.SPIKE_TITLE)
+    rca_demo.seed(seeded)
+    rca_demo.seed(seeded)
+    spike = RootCauseAnalysis.objects.get(title=rca_demo.SPIKE_TITLE)
     assert spike.status == RootCauseAnalysis.Status.CONCLUDED
-    assert spike.cases.count() > complaints_demo.SPIKE_EXTRA_CASES
-    assert not rca.human_error_warning(list(spike.why_steps.all()))
+    assert spike.cases.count() > demo_data.SPIKE_EXTRA_CASES
+    assert not rca_services.human_error_warning(list(spike.why_steps.all()))
     statuses = set(spike.causes.values_list("status", flat=True))
     assert {"confirmed", "rejected"} <= statuses
     closed = spike.cases.filter(status=Case.Status.CLOSED)

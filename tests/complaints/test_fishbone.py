@@ -2,7 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
-from complaints.fishbone import fishbone_svg
+from complaints.rca.fishbone import fishbone_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 
 from complaints import measures as complaint_measures
-from complaints import summaries
 from complaints.models import Case, Category
+from complaints.monitoring import summaries
 from qms import measures, statistics
 from qms.measures import Measure, Point
 from qms.models import Channel, Customer
@@ -161,8 +161,9 @@ def test_measures_apply_filters(registered, cases):
 def test_a_measure_runs_a_fixed_number_of_queries(
     registered, cases, django_assert_num_queries
 ):
-    # Complete months come from the monthly summaries (complaints.summaries);
-    # computing them first is a fixed number of queries too (test_summaries).
+    # Complete months come from the monthly summaries
+    # (complaints.monitoring.summaries); computing them first is a fixed
+    # number of queries too (test_summaries).
     summaries.ensure_fresh(summaries.summarised_months(JAN, JUL))
     with django_assert_num_queries(2):  # months up to date + monthly sums
         measures.get("complaints.cases").points(JAN, JUL, period="month")

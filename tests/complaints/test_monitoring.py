@@ -16,8 +16,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from complaints import monitoring, views_monitoring
 from complaints.models import Case, Category
+from complaints.monitoring.dashboard import dashboard
+from complaints.monitoring.periods import PeriodRow, percentile_from_counts, period_rows
+from complaints.monitoring.scope import Filters, apply_filters
+from complaints.monitoring.selectors import dispute_outcomes, recurring_problems
+from complaints.monitoring.views import signal_texts
 from qms import statistics
 from qms.calendar import get_calendar
 from qms.models import Channel, Customer
@@ -149,7 +153,7 @@ def fixture_cases():
 
 
 def rows(cases=None, start=APRIL, end=JUNE, period="month"):
-    return monitoring.period_rows(
+    return period_rows(
         cases if cases is not None else Case.objects.all(),
         start,
         end,
@@ -194,7 +198,7 @@ def test_working_days_skip_the_good_friday_holiday(fixture_cases):
     assert april.ack_p90 == pytest.approx(1.8)
     assert april.close_days == Counter({11: 1, 15: 1})  # A, B
     assert april.close_median == 13
-    total = monitoring.PeriodRow.combine([april, may], APRIL, JUNE)
+    total = PeriodRow.combine([april, may], APRIL, JUNE)
     assert total.ack_median == 1
     assert total.ack_p90 == pytest.approx(1.6)
 
@@ -208,14 +212,14 @@ def test_decisions_reopenings_and_disputes(fixture_cases):
     assert (april.received["disputed"], april.received["disputable"]) == (1, 4)
     assert april.dispute_share == pytest.approx(0.25)
     assert may.dispute_share == 0
-    outcomes = monitoring.dispute_outcomes(Case.objects.all(), APRIL, JUNE)
+    outcomes = dispute_outcomes(Case.objects.all(), APRIL, JUNE)
     assert outcomes == [{"dispute_outcome": "", "n": 1}]
 
 
 def test_whole_range_equals_the_sum_of_its_months(fixture_cases):
     (whole,) = rows(period=None)
     april, may = rows()
-    total = monitoring.PeriodRow.combine([april, may], APRIL, JUNE)
+    total = PeriodRow.combine([april, may], APRIL, JUNE)
     assert whole.cases == total.cases == 7
     assert (whole.ack_on_time, whole.ack_total) == (4, 5)
     assert (whole.answer_on_time, whole.answer_total) == (1, 4)
@@ -225,27 +229,21 @@ def test_whole_range_equals_the_sum_of_its_months(fixture_cases):
 
 def test_filters_include_subcategories_and_subunits(fixture_cases):
     water = Category.objects.get(code="w")
-    filtered = monitoring.apply_filters(
-        Case.objects.all(), monitoring.Filters(category=water.pk)
-    )
+    filtered = apply_filters(Case.objects.all(), Filters(category=water.pk))
     april, may = rows(filtered)
     assert (april.cases, may.cases) == (4, 1)  # A, B, C, H; G
     unit = fixture_cases["A"].org_unit
     child = OrgUnitFactory(parent=unit)
     make_case(org_unit=child, received_at=at(4, 21))
-    by_unit = monitoring.apply_filters(
-        Case.objects.all(), monitoring.Filters.from_dict({"org_unit": unit})
-    )
+    by_unit = apply_filters(Case.objects.all(), Filters.from_dict({"org_unit": unit}))
     assert rows(by_unit)[0].cases == 6
-    claims = monitoring.apply_filters(
-        Case.objects.all(), monitoring.Filters(kind=Case.Kind.CLAIM)
-    )
+    claims = apply_filters(Case.objects.all(), Filters(kind=Case.Kind.CLAIM))
     assert [r.cases for r in rows(claims)] == [1, 0]
 
 
 def test_recurring_problem_needs_enough_cases_within_the_window(fixture_cases):
     def found(days):
-        return monitoring.recurring_problems(
+        return recurring_problems(
             Case.objects.all(), APRIL, JUNE, min_cases=3, window_days=days
         )
 
@@ -266,14 +264,14 @@ def test_percentile_from_counts_matches_the_expanded_list():
     counts = {0: 3, 1: 5, 2: 1, 7: 2, 20: 1}
     expanded = [v for v, n in counts.items() for _ in range(n)]
     for q in (0, 10, 25, 50, 75, 90, 100):
-        assert monitoring.percentile_from_counts(counts, q) == pytest.approx(
+        assert percentile_from_counts(counts, q) == pytest.approx(
             statistics.percentile(expanded, q)
         )
-    assert monitoring.percentile_from_counts({}, 50) is None
+    assert percentile_from_counts({}, 50) is None
 
 
 def test_u_chart_and_p_chart_use_the_monthly_figures(fixture_cases):
-    board = monitoring.dashboard(
+    board = dashboard(
         Case.objects.all(), APRIL, JUNE, recurring_min=3, recurring_days=9, now=NOW
     )
     # Per 1,000 customers: 5 cases on 4 customers, 2 on 4; centre 7 on 8.
@@ -289,7 +287,7 @@ def test_signals_are_listed_in_words():
     # (a run of 10) and month 11 is above the upper limit too.
     chart = statistics.u_chart([1] + [3] * 9 + [9], [1] * 11, centre=2)
     labels = [f"M{i}" for i in range(1, 12)]
-    assert views_monitoring.signal_texts(chart, labels) == [
+    assert signal_texts(chart, labels) == [
         "M2 to M11: 10 points in a row above the centre line",
         "M11: above the upper control limit",
     ]

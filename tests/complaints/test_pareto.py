@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints import rca
 from complaints.models import Case, RootCauseCategory
+from complaints.rca import selectors as rca_selectors
 from tests.complaints.factories import CaseFactory, CategoryFactory
 from tests.factories import OrgUnitFactory
 
@@ -40,7 +40,9 @@ def fifty_thirty(unit):
 
 
 def test_pareto_by_subcategory_orders_and_cuts_at_80_percent(fifty_thirty):
-    result = rca.pareto_breakdown(Case.objects.all(), rca.BY_CATEGORY, level="sub")
+    result = rca_selectors.pareto_breakdown(
+        Case.objects.all(), rca_selectors.BY_CATEGORY, level="sub"
+    )
     assert [r.label for r in result.rows] == [
         "Water / A", "Water / B", "Water / C", "Water / D", "Water / E"
     ]  # fmt: skip
@@ -53,8 +55,8 @@ def test_pareto_by_subcategory_orders_and_cuts_at_80_percent(fifty_thirty):
 
 
 def test_pareto_cut_is_configurable(fifty_thirty):
-    result = rca.pareto_breakdown(
-        Case.objects.all(), rca.BY_CATEGORY, level="sub", cut=0.9
+    result = rca_selectors.pareto_breakdown(
+        Case.objects.all(), rca_selectors.BY_CATEGORY, level="sub", cut=0.9
     )
     assert [r.vital_few for r in result.rows] == [True, True, True, False, False]
 
@@ -67,7 +69,9 @@ def test_pareto_by_main_category_puts_uncategorised_other_last(unit):
     _cases(sub, 2, unit)
     _cases(small, 1, unit)
     _cases(None, 6, unit)
-    result = rca.pareto_breakdown(Case.objects.all(), rca.BY_CATEGORY)
+    result = rca_selectors.pareto_breakdown(
+        Case.objects.all(), rca_selectors.BY_CATEGORY
+    )
     assert [(r.label, r.value) for r in result.rows] == [
         ("Billing", 4), ("Meters", 1), ("Other", 6)
     ]  # fmt: skip
@@ -79,11 +83,15 @@ def test_pareto_by_root_cause_counts_cases_per_root_cause(unit):
     weather = RootCauseCategory.objects.get(code="environment-weather")
     _cases(None, 3, unit, root_cause_category=weather)
     _cases(None, 1, unit, root_cause_category=training)
-    result = rca.pareto_breakdown(Case.objects.all(), rca.BY_ROOT_CAUSE, level="sub")
+    result = rca_selectors.pareto_breakdown(
+        Case.objects.all(), rca_selectors.BY_ROOT_CAUSE, level="sub"
+    )
     assert [(r.label, r.value) for r in result.rows] == [
         ("Environment / Weather", 3), ("People / Training", 1)
     ]  # fmt: skip
-    main = rca.pareto_breakdown(Case.objects.all(), rca.BY_ROOT_CAUSE)
+    main = rca_selectors.pareto_breakdown(
+        Case.objects.all(), rca_selectors.BY_ROOT_CAUSE
+    )
     assert [r.label for r in main.rows] == ["Environment", "People"]
 
 
@@ -93,7 +101,7 @@ def test_pareto_by_cost_sums_remedy_cost_per_category(unit):
     _cases(cheap, 3, unit, remedy_cost=Decimal("10.00"))
     _cases(costly, 1, unit, remedy_cost=Decimal("100.50"))
     _cases(costly, 2, unit)  # no remedy: not counted
-    result = rca.pareto_breakdown(Case.objects.all(), rca.BY_COST)
+    result = rca_selectors.pareto_breakdown(Case.objects.all(), rca_selectors.BY_COST)
     assert [(r.label, r.value) for r in result.rows] == [
         ("Costly", 100.5), ("Cheap", 30.0)
     ]  # fmt: skip
@@ -106,7 +114,9 @@ def test_pareto_period_leaves_out_older_cases(unit):
     _cases(None, 1, unit)
     today = timezone.localdate()
     start = today - datetime.timedelta(days=30)
-    cases = rca.in_period(Case.objects.all(), start, today + datetime.timedelta(1))
+    cases = rca_selectors.in_period(
+        Case.objects.all(), start, today + datetime.timedelta(1)
+    )
     assert cases.count() == 1
 
 

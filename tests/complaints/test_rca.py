@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from complaints import rca
 from complaints.models import (
     Case,
     IshikawaCategory,
@@ -12,6 +11,8 @@ from complaints.models import (
     RootCauseAnalysis,
     RootCauseCategory,
 )
+from complaints.rca import selectors as rca_selectors
+from complaints.rca import services as rca_services
 from qms.models import Membership
 from tests.factories import OrgUnitFactory, register_case
 
@@ -22,7 +23,7 @@ Status = RootCauseAnalysis.Status
 
 @pytest.fixture
 def analysis(quality_manager):
-    return rca.analysis_create(
+    return rca_services.analysis_create(
         title="Brown water",
         problem_what="Customers get brown water.",
         lead=quality_manager,
@@ -38,7 +39,7 @@ def _close(case):
 
 def _chain(analysis, *answers, root=None):
     return [
-        rca.why_step_add(
+        rca_services.why_step_add(
             analysis=analysis,
             question=f"Why {n}?",
             answer=answer,
@@ -62,15 +63,15 @@ def test_why_steps_are_numbered_in_order_and_not_limited_to_five(analysis):
 
 def test_moving_a_step_swaps_it_with_its_neighbour(analysis):
     first, _second, third = _chain(analysis, "a", "b", "c")
-    rca.why_step_move(step=third, up=True)
+    rca_services.why_step_move(step=third, up=True)
     assert list(analysis.why_steps.values_list("answer", flat=True)) == ["a", "c", "b"]
-    rca.why_step_move(step=first, up=False)
+    rca_services.why_step_move(step=first, up=False)
     assert list(analysis.why_steps.values_list("answer", flat=True)) == ["c", "a", "b"]
 
 
 def test_deleting_a_step_closes_the_gap(analysis):
     _first, second, _third = _chain(analysis, "a", "b", "c")
-    rca.why_step_delete(step=second)
+    rca_services.why_step_delete(step=second)
     assert list(analysis.why_steps.values_list("order", "answer")) == [
         (1, "a"),
         (2, "c"),
@@ -79,7 +80,7 @@ def test_deleting_a_step_closes_the_gap(analysis):
 
 def test_only_one_step_is_the_root_cause(analysis):
     first, second = _chain(analysis, "a", "b", root=1)
-    rca.why_step_update(step=second, is_root_cause=True)
+    rca_services.why_step_update(step=second, is_root_cause=True)
     first.refresh_from_db()
     assert not first.is_root_cause
     assert analysis.why_steps.filter(is_root_cause=True).get() == second
@@ -97,7 +98,7 @@ def test_only_one_step_is_the_root_cause(analysis):
 )
 def test_chain_ending_at_human_error_is_warned_about(analysis, answer):
     steps = _chain(analysis, "Wrong bill.", answer)
-    assert rca.human_error_warning(steps)
+    assert rca_services.human_error_warning(steps)
 
 
 def test_chain_going_past_human_error_to_a_systemic_cause_is_not_warned(analysis):
@@ -106,17 +107,17 @@ def test_chain_going_past_human_error_to_a_systemic_cause_is_not_warned(analysis
         "The agent made a mistake.",
         "The procedure does not say readings must be checked twice.",
     )
-    assert not rca.human_error_warning(steps)
+    assert not rca_services.human_error_warning(steps)
 
 
 def test_marked_root_cause_at_human_error_is_warned_even_with_later_steps(analysis):
     steps = _chain(analysis, "Careless clerk.", "Customer was angry.", root=1)
-    assert rca.human_error_warning(steps)
+    assert rca_services.human_error_warning(steps)
 
 
 def test_human_error_with_its_systemic_reason_is_not_warned(analysis):
     steps = _chain(analysis, "Mistake because the training never covered meters.")
-    assert not rca.human_error_warning(steps)
+    assert not rca_services.human_error_warning(steps)
 
 
 def test_detail_page_shows_the_human_error_warning(
@@ -124,7 +125,7 @@ def test_detail_page_shows_the_human_error_warning(
 ):
     _chain(analysis, "Human error.")
     response = client_for(quality_manager).get(analysis.get_absolute_url())
-    assert str(rca.WARN_HUMAN_ERROR) in response.content.decode()
+    assert str(rca_services.WARN_HUMAN_ERROR) in response.content.decode()
 
 
 # --------------------------------------------------------------------------
@@ -135,20 +136,24 @@ def test_detail_page_shows_the_human_error_warning(
 def test_causes_have_statuses_and_sub_causes_take_the_parent_category(analysis):
     people = IshikawaCategory.objects.get(code="people")
     methods = IshikawaCategory.objects.get(code="methods")
-    cause = rca.cause_add(analysis=analysis, category=people, text="Not trained")
+    cause = rca_services.cause_add(
+        analysis=analysis, category=people, text="Not trained"
+    )
     assert cause.status == IshikawaCause.Status.HYPOTHESIS
-    sub = rca.cause_add(
+    sub = rca_services.cause_add(
         analysis=analysis, category=methods, text="No induction", parent=cause
     )
     assert sub.category == people
-    rca.cause_update(cause=cause, status=IshikawaCause.Status.CONFIRMED, evidence="HR")
-    rca.cause_update(cause=sub, status=IshikawaCause.Status.REJECTED)
-    tree = rca.ishikawa_tree(analysis)
+    rca_services.cause_update(
+        cause=cause, status=IshikawaCause.Status.CONFIRMED, evidence="HR"
+    )
+    rca_services.cause_update(cause=sub, status=IshikawaCause.Status.REJECTED)
+    tree = rca_selectors.ishikawa_tree(analysis)
     assert [(c.text, c.status) for c in tree] == [("Not trained", "confirmed")]
     assert [(s.text, s.status) for s in tree[0].sub_causes.all()] == [
         ("No induction", "rejected")
     ]
-    data = rca.fishbone_data(analysis)
+    data = rca_selectors.fishbone_data(analysis)
     assert data["People"] == [
         ("Not trained", "confirmed", [("No induction", "rejected")])
     ]
@@ -156,18 +161,20 @@ def test_causes_have_statuses_and_sub_causes_take_the_parent_category(analysis):
 
 
 def test_sub_cause_must_belong_to_the_same_analysis(analysis, quality_manager):
-    other = rca.analysis_create(
+    other = rca_services.analysis_create(
         title="Other", problem_what="x", lead=quality_manager, by=quality_manager
     )
     people = IshikawaCategory.objects.get(code="people")
-    foreign = rca.cause_add(analysis=other, category=people, text="Foreign")
+    foreign = rca_services.cause_add(analysis=other, category=people, text="Foreign")
     with pytest.raises(ValidationError):
-        rca.cause_add(analysis=analysis, category=people, text="x", parent=foreign)
+        rca_services.cause_add(
+            analysis=analysis, category=people, text="x", parent=foreign
+        )
 
 
 def test_detail_page_draws_the_fishbone(client_for, service_staff, analysis):
     people = IshikawaCategory.objects.get(code="people")
-    rca.cause_add(analysis=analysis, category=people, text="Crew not trained")
+    rca_services.cause_add(analysis=analysis, category=people, text="Crew not trained")
     response = client_for(service_staff).get(analysis.get_absolute_url())
     body = response.content.decode()
     assert response.status_code == 200
@@ -183,8 +190,12 @@ def test_detail_page_draws_the_fishbone(client_for, service_staff, analysis):
 def test_conclude_needs_a_conclusion(analysis, quality_manager):
     _chain(analysis, "No flushing procedure.", root=1)
     with pytest.raises(ValidationError) as error:
-        rca.analysis_conclude(analysis=analysis, conclusion=" ", by=quality_manager)
-    assert error.value.message_dict["conclusion"] == [str(rca.ERR_NO_CONCLUSION)]
+        rca_services.analysis_conclude(
+            analysis=analysis, conclusion=" ", by=quality_manager
+        )
+    assert error.value.message_dict["conclusion"] == [
+        str(rca_services.ERR_NO_CONCLUSION)
+    ]
     analysis.refresh_from_db()
     assert analysis.status == Status.OPEN
 
@@ -192,9 +203,11 @@ def test_conclude_needs_a_conclusion(analysis, quality_manager):
 def test_conclude_needs_a_verified_root_cause(analysis, quality_manager):
     _chain(analysis, "Something.")  # not marked as root cause
     with pytest.raises(ValidationError) as error:
-        rca.analysis_conclude(analysis=analysis, conclusion="Done.", by=quality_manager)
+        rca_services.analysis_conclude(
+            analysis=analysis, conclusion="Done.", by=quality_manager
+        )
     assert error.value.message_dict["verified_root_causes"] == [
-        str(rca.ERR_NO_ROOT_CAUSE)
+        str(rca_services.ERR_NO_ROOT_CAUSE)
     ]
 
 
@@ -202,13 +215,15 @@ def test_conclude_takes_root_causes_from_marked_step_and_confirmed_causes(
     analysis, quality_manager
 ):
     _chain(analysis, "Sediment.", "No flushing procedure.", root=2)
-    rca.cause_add(
+    rca_services.cause_add(
         analysis=analysis,
         category=IshikawaCategory.objects.get(code="environment"),
         text="Road works",
         status=IshikawaCause.Status.CONFIRMED,
     )
-    rca.analysis_conclude(analysis=analysis, conclusion="Done.", by=quality_manager)
+    rca_services.analysis_conclude(
+        analysis=analysis, conclusion="Done.", by=quality_manager
+    )
     analysis.refresh_from_db()
     assert analysis.status == Status.CONCLUDED
     assert analysis.root_cause_lines == ["No flushing procedure.", "Road works"]
@@ -229,7 +244,7 @@ def test_conclude_applies_category_to_closed_cases_without_one(
     analysis.root_cause_category = weather
     # One UPDATE whatever the number of cases.
     with django_assert_num_queries(1):
-        updated = rca.apply_root_cause_category(analysis=analysis)
+        updated = rca_services.apply_root_cause_category(analysis=analysis)
     assert updated == 1
     closed.refresh_from_db()
     open_case.refresh_from_db()
@@ -240,27 +255,31 @@ def test_conclude_applies_category_to_closed_cases_without_one(
 
 
 def test_concluded_analysis_cannot_be_changed_until_reopened(analysis, quality_manager):
-    rca.analysis_conclude(
+    rca_services.analysis_conclude(
         analysis=analysis,
         conclusion="Done.",
         verified_root_causes="Cause",
         by=quality_manager,
     )
     with pytest.raises(ValidationError):
-        rca.why_step_add(analysis=analysis, question="Why?", answer="x")
+        rca_services.why_step_add(analysis=analysis, question="Why?", answer="x")
     with pytest.raises(ValidationError):
-        rca.analysis_conclude(analysis=analysis, conclusion="Again", by=quality_manager)
-    rca.analysis_reopen(analysis=analysis, by=quality_manager)
-    rca.why_step_add(analysis=analysis, question="Why?", answer="x")
+        rca_services.analysis_conclude(
+            analysis=analysis, conclusion="Again", by=quality_manager
+        )
+    rca_services.analysis_reopen(analysis=analysis, by=quality_manager)
+    rca_services.why_step_add(analysis=analysis, question="Why?", answer="x")
 
 
 def test_case_root_cause_is_set_only_on_closed_cases(quality_manager):
     weather = RootCauseCategory.objects.get(code="environment-weather")
     case = register_case()
     with pytest.raises(ValidationError):
-        rca.case_set_root_cause(case=case, category=weather, by=quality_manager)
+        rca_services.case_set_root_cause(
+            case=case, category=weather, by=quality_manager
+        )
     _close(case)
-    rca.case_set_root_cause(case=case, category=weather, by=quality_manager)
+    rca_services.case_set_root_cause(case=case, category=weather, by=quality_manager)
     case.refresh_from_db()
     assert case.root_cause_category == weather
     assert case.history.first().root_cause_category_id == weather.pk
@@ -384,14 +403,14 @@ def test_missing_analysis_is_404(client_for, quality_manager):
 
 
 def test_list_filters_by_status(client_for, quality_manager, analysis):
-    rca.analysis_create(
+    rca_services.analysis_create(
         title="Concluded one",
         problem_what="x",
         lead=quality_manager,
         by=quality_manager,
     )
     done = RootCauseAnalysis.objects.get(title="Concluded one")
-    rca.analysis_conclude(
+    rca_services.analysis_conclude(
         analysis=done, conclusion="c", verified_root_causes="r", by=quality_manager
     )
     response = client_for(quality_manager).get(
@@ -404,7 +423,7 @@ def test_list_filters_by_status(client_for, quality_manager, analysis):
 
 def test_list_query_budget(client_for, quality_manager, django_assert_num_queries):
     for n in range(30):
-        rca.analysis_create(
+        rca_services.analysis_create(
             title=f"A{n}", problem_what="x", lead=quality_manager, by=quality_manager
         )
     client = client_for(quality_manager)
@@ -420,9 +439,13 @@ def test_detail_query_budget(
 ):
     people = IshikawaCategory.objects.get(code="people")
     for n in range(5):
-        parent = rca.cause_add(analysis=analysis, category=people, text=f"c{n}")
-        rca.cause_add(analysis=analysis, category=people, text=f"s{n}", parent=parent)
-        rca.why_step_add(analysis=analysis, question=f"q{n}", answer=f"a{n}")
+        parent = rca_services.cause_add(
+            analysis=analysis, category=people, text=f"c{n}"
+        )
+        rca_services.cause_add(
+            analysis=analysis, category=people, text=f"s{n}", parent=parent
+        )
+        rca_services.why_step_add(analysis=analysis, question=f"q{n}", answer=f"a{n}")
     client = client_for(quality_manager)
     # analysis, cases, team, steps, causes + sub-causes, bones, form choices,
     # suggested causes, status changes, history: constant in the number of

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from complaints import reminders
 from complaints.models import Case, Message
-from complaints.tasks_reminders import send_complaint_reminders
+from complaints.tasks import send_complaint_reminders
 from tests.complaints.factories import CaseFactory
 from tests.factories import OrgUnitFactory, UserFactory
 

@@ -1,10 +1,11 @@
 """The monthly summaries serve exactly the live figures.
 
 Random-ish cases over November 2025 to May 2026 (now: 20 May 2026, Tallinn):
-every figure read through :mod:`complaints.summaries` (and so the registry's
-complaints measures and the monitoring page of readers of every case) must
-equal :mod:`complaints.monitoring`'s live computation, for months, quarters,
-years and the whole range, with each filter, and again after edits.
+every figure read through :mod:`complaints.monitoring.summary_figures` (and
+so the registry's complaints measures and the monitoring page of readers of
+every case) must equal the live computation (:mod:`complaints.monitoring`),
+for months, quarters, years and the whole range, with each filter, and again
+after edits.
 """
 
 import datetime
@@ -18,7 +19,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from complaints import measures, monitoring, personal_data, services, summaries
+from complaints import measures, personal_data, services
 from complaints.models import (
     Case,
     CaseMonthSummary,
@@ -26,6 +27,9 @@ from complaints.models import (
     CaseSummaryMonth,
     Category,
 )
+from complaints.monitoring import periods, summaries, summary_figures
+from complaints.monitoring.dashboard import dashboard
+from complaints.monitoring.scope import Filters, apply_filters
 from qms.models import Channel, ClosureDay
 from tests.factories import CustomerFactory, OrgUnitFactory
 
@@ -160,20 +164,20 @@ def filter_sets(world):
     top, sub, _other = world["units"]
     water, brown, _bills = world["categories"]
     return [
-        monitoring.Filters(),
-        monitoring.Filters(kind=K.COMPLAINT),
-        monitoring.Filters(kind=K.DISPUTE),
-        monitoring.Filters(channel=world["channels"][0].pk),
-        monitoring.Filters(category=water.pk),
-        monitoring.Filters(category=brown.pk),
-        monitoring.Filters(org_unit=top.pk),
-        monitoring.Filters(org_unit=sub.pk, category=water.pk, kind=K.CLAIM),
+        Filters(),
+        Filters(kind=K.COMPLAINT),
+        Filters(kind=K.DISPUTE),
+        Filters(channel=world["channels"][0].pk),
+        Filters(category=water.pk),
+        Filters(category=brown.pk),
+        Filters(org_unit=top.pk),
+        Filters(org_unit=sub.pk, category=water.pk, kind=K.CLAIM),
     ]
 
 
 def live_rows(filters, start, end, period):
-    cases = monitoring.apply_filters(Case.objects.all(), filters)
-    return monitoring.period_rows(cases, start, end, period)
+    cases = apply_filters(Case.objects.all(), filters)
+    return periods.period_rows(cases, start, end, period)
 
 
 def sweep_points(world, sweep: str) -> list:
@@ -205,7 +209,7 @@ def measure_points(sweep: str) -> list:
 
 def assert_all_equal(world, sweep: str = "pairwise"):
     for filters, (start, end), period in sweep_points(world, sweep):
-        served = summaries.period_rows(filters, start, end, period)
+        served = summary_figures.period_rows(filters, start, end, period)
         assert served == live_rows(filters, start, end, period), (
             filters,
             start,
@@ -220,9 +224,9 @@ def assert_all_equal(world, sweep: str = "pairwise"):
 
 
 def assert_dashboard_equal(filters, start=FIRST, end=datetime.date(2026, 6, 1)):
-    cases = monitoring.apply_filters(Case.objects.all(), filters)
-    live = monitoring.dashboard(cases, start, end, recurring_min=2)
-    served = monitoring.dashboard(cases, start, end, recurring_min=2, summary=filters)
+    cases = apply_filters(Case.objects.all(), filters)
+    live = dashboard(cases, start, end, recurring_min=2)
+    served = dashboard(cases, start, end, recurring_min=2, summary=filters)
     assert served == live
 
 
@@ -235,12 +239,10 @@ def assert_measures_equal(world, sweep: str):
         reading = measures.READINGS[measure.key]
         start, end = FIRST, datetime.date(2026, 6, 1)
         served = measure.compute(start, end, period=period, filters=filters)
-        cases = monitoring.apply_filters(
-            Case.objects.all(), monitoring.Filters.from_dict(filters)
-        )
+        cases = apply_filters(Case.objects.all(), Filters.from_dict(filters))
         live = [
             measures.point_from_row(row, reading)
-            for row in monitoring.period_rows(
+            for row in periods.period_rows(
                 cases, start, end, period, parts=reading.parts
             )
         ]
@@ -387,10 +389,10 @@ def test_a_refresh_runs_the_same_queries_for_one_or_many_stale_months(world):
     summaries.ensure_fresh(months)
     summaries.mark_dirty(months[:1])
     with CaptureQueriesContext(connection) as one:
-        summaries.period_rows(monitoring.Filters(), FIRST, CURRENT, "month")
+        summary_figures.period_rows(Filters(), FIRST, CURRENT, "month")
     summaries.mark_dirty(months)
     with CaptureQueriesContext(connection) as many:
-        summaries.period_rows(monitoring.Filters(), FIRST, CURRENT, "month")
+        summary_figures.period_rows(Filters(), FIRST, CURRENT, "month")
     assert _not_inserts(many) == _not_inserts(one)
     assert CaseSummaryMonth.objects.filter(dirty=False).count() == len(months)
 
@@ -402,7 +404,7 @@ def test_up_to_date_months_are_read_in_constant_queries(
     summaries.ensure_fresh(months)
     # The state, the monthly sums, the day tallies, the exposure.
     with django_assert_num_queries(4):
-        summaries.period_rows(monitoring.Filters(), FIRST, CURRENT, "month")
+        summary_figures.period_rows(Filters(), FIRST, CURRENT, "month")
     for _number in range(50):
         make_case(
             kind=K.COMPLAINT,
@@ -413,7 +415,7 @@ def test_up_to_date_months_are_read_in_constant_queries(
         )
     summaries.ensure_fresh(months)
     with django_assert_num_queries(4):
-        summaries.period_rows(monitoring.Filters(), FIRST, CURRENT, "month")
+        summary_figures.period_rows(Filters(), FIRST, CURRENT, "month")
 
 
 def test_services_keep_the_summaries_right(sweep, world, quality_manager):

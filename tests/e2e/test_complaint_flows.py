@@ -70,9 +70,7 @@ def test_agent_logs_acknowledges_decides_and_closes_a_phone_complaint(
 
     page.click("form:has(input[name=step][value=communicate]) button[type=submit]")
     page.wait_for_load_state()
-    page.click(
-        "form:has(input[name=step][value=customer_accepts]) button[type=submit]"
-    )
+    page.click("form:has(input[name=step][value=customer_accepts]) button[type=submit]")
     page.wait_for_load_state()
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED

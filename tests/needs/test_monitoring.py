@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from needs import measures, monitoring, services
-from needs.charts import GridPoint, grid_svg
 from needs.models import Need
+from needs.monitoring import GridPoint, grid_svg
 from tests.factories import SegmentFactory, ServiceFactory, UserFactory
 
 from .helpers import make_need
@@ -83,6 +83,15 @@ def test_grid_marks_high_importance_low_performance(fixture):
     assert len(gaps) == 1
     svg = grid_svg([GridPoint("N-1", 1, 5), GridPoint("N-2", 4, 4)], "Homes")
     assert svg.startswith("<svg") and 'aria-label="Homes"' in svg
+    # The gap is drawn apart from the other needs (its own group and shape)
+    # and the legend names both.
+    assert '-priority"' in svg and '-points"' in svg
+    assert "High importance, low performance" in svg and "Need" in svg
+
+
+def test_grid_without_gaps_marks_no_priority():
+    svg = grid_svg([GridPoint("N-1", 3, 5), GridPoint("N-2", 2, 3)], "Business")
+    assert '-priority"' not in svg and '-points"' in svg
 
 
 def test_monitoring_page_states_the_agreed_time_and_lists_gaps(

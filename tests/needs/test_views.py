@@ -221,17 +221,14 @@ def test_need_links_an_improvement_plan_and_offers_a_proposal(
     assert "needs.need%3A" in html  # the propose card carries the need as origin
 
 
-def test_case_hook_posts_the_case_reference_to_the_capture_view(rf, service_staff):
-    from django.contrib.auth.context_processors import PermWrapper
-    from django.template.loader import render_to_string
-
+def test_case_panel_posts_the_case_reference_to_the_capture_view(
+    client_for, quality_manager, executive
+):
+    """The needs area's panel on the case page (qms.panels): the button posts
+    the case to the capture view; without the permission it is not there."""
     case = register_case()
-    request = rf.get("/")
-    request.user = service_staff
-    html = render_to_string(
-        "complaints/partials/_case_need.html",
-        {"case": case, "perms": PermWrapper(service_staff)},
-        request=request,
-    )
+    html = client_for(quality_manager).get(case.get_absolute_url()).content.decode()
     assert reverse("needs:need-capture-case") in html
-    assert f'value="{case.reference}"' in html
+    assert f'name="reference" value="{case.reference}"' in html
+    html = client_for(executive).get(case.get_absolute_url()).content.decode()
+    assert reverse("needs:need-capture-case") not in html

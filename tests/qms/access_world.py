@@ -17,9 +17,9 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from complaints import rca
 from complaints.attachments import attachment_add
 from complaints.models import IshikawaCategory
+from complaints.rca import services as rca_services
 from improvements import services as improvement_services
 from needs import services as need_services
 from needs.models import NeedLink
@@ -115,14 +115,18 @@ def build_world() -> World:
     attachment = attachment_add(
         case=case, upload=SimpleUploadedFile("note.txt", b"A plain note."), by=staff
     )
-    analysis = rca.analysis_create(
+    analysis = rca_services.analysis_create(
         title="Brown water", problem_what="Brown water.", lead=qm, by=qm
     )
-    why_step = rca.why_step_add(analysis=analysis, question="Why?", answer="Rust")
+    why_step = rca_services.why_step_add(
+        analysis=analysis, question="Why?", answer="Rust"
+    )
     category, _ = IshikawaCategory.objects.get_or_create(
         code="machine", defaults={"name": "Machine"}
     )
-    cause = rca.cause_add(analysis=analysis, category=category, text="Old pipes")
+    cause = rca_services.cause_add(
+        analysis=analysis, category=category, text="Old pipes"
+    )
     need = make_need(by=qm, owner=qm)
     need_link = need_services.link_add(
         need=need, target=case, kind=NeedLink.Kind.ANSWERS

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from qms import charts
+from qms.charts import quadrant, series
 
 # The chart cache, not the database: the engine plays no part.
 pytestmark = pytest.mark.single_db
@@ -32,7 +33,9 @@ def draws(monkeypatch):
         counted.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(charts, "render_figure", counting)
+    # Each chart family's module calls render_figure by its own name.
+    for module in (series, quadrant):
+        monkeypatch.setattr(module, "render_figure", counting)
     return counted
 
 

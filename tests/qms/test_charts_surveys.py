@@ -39,3 +39,27 @@ def test_quadrant_chart_skips_missing_points_and_is_deterministic():
 def test_quadrant_chart_rejects_mismatched_lengths():
     with pytest.raises(ValueError):
         charts.quadrant_chart_svg(["A"], [1, 2], [1], "x")
+
+
+def _ids(svg):
+    return [el.get("id") for el in ET.fromstring(svg).iter() if el.get("id")]
+
+
+def test_quadrant_chart_can_mark_the_upper_left_quadrant_on_a_rating_scale():
+    # Performance on x, importance on y (the needs' grid): the gap is the
+    # need rated important and performing badly, classified by its true
+    # ratings even when equal ratings are drawn apart.
+    args = (["N-1", "N-2", "N-3"], [1, 1, 4], [5, 5, 4], "Grid")
+    svg = charts.quadrant_chart_svg(
+        *args,
+        x_split=3,
+        y_split=3,
+        priority="upper left",
+        scale=(1, 5),
+        spread=True,
+        annotate=False,
+    )
+    assert any(i.endswith("-priority") for i in _ids(svg))
+    assert ">N-1<" not in svg  # not annotated
+    lower_right = charts.quadrant_chart_svg(*args, x_split=3, y_split=3)
+    assert not any(i.endswith("-priority") for i in _ids(lower_right))

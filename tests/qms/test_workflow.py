@@ -205,7 +205,7 @@ def test_no_edit_form_and_no_admin_form_writes_a_workflow_field(admin_user):
         workflow_for(model)
     modules = [
         "complaints.forms",
-        "complaints.forms_rca",
+        "complaints.rca.forms",
         "improvements.forms",
         "needs.forms",
         "promises.forms",

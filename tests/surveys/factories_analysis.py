@@ -239,7 +239,7 @@ def skip_chart_drawing(monkeypatch) -> None:
     every chart an empty SVG. Charts are still asked for, looked up, stored
     and read as before, with the same queries; for tests that look at the
     figures and at what is stored, never at a chart's picture."""
-    from surveys import analysis
+    from surveys.analysis import rendering
 
-    for kind in analysis._CHARTS:
-        monkeypatch.setitem(analysis._CHARTS, kind, lambda *a, **k: "<svg></svg>")
+    for kind in rendering._CHARTS:
+        monkeypatch.setitem(rendering._CHARTS, kind, lambda *a, **k: "<svg></svg>")

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from qms import personal_data
 from surveys import aggregates, analysis, results, services
+from surveys.analysis.figures import _headline, _headline_value
 from surveys.models import (
     Answer,
     Option,
@@ -406,7 +407,7 @@ def test_group_cells_show_the_headline_value(waves):
             if question_id != item.question.pk:
                 continue
             n = sum(counter.values())
-            expected = analysis._headline(item.question, counter, n).get("value")
-            assert analysis._headline_value(item.question, counter, n) == expected
+            expected = _headline(item.question, counter, n).get("value")
+            assert _headline_value(item.question, counter, n) == expected
             checked += 1
     assert checked >= 12

@@ -83,12 +83,12 @@ def test_no_wave_in_fieldwork_no_invitation(django_capture_on_commit_callbacks):
 def test_a_survey_failure_never_breaks_closing(
     post_complaint_wave, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from surveys import services as survey_services
+    from surveys.services import post_complaint
 
     def broken(case):
         raise RuntimeError("mail server down")
 
-    monkeypatch.setattr(survey_services, "_post_complaint", broken)
+    monkeypatch.setattr(post_complaint, "_post_complaint", broken)
     handler = UserFactory(username="handler")
     case = register_case(by=handler, customer=CustomerFactory(consent_surveys=True))
     case = _close(case, handler, django_capture_on_commit_callbacks)

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from complaints import summaries
+from complaints.monitoring import summaries
 
 
 class Command(BaseCommand):

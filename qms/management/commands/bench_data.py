@@ -12,10 +12,13 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from bench.generators import REGISTRY
-from bench.generators.base import BenchContext, Timer
-from complaints.models import Case
+from bench.generators.base import (
+    BenchContext,
+    Timer,
+    context_from_database,
+    holds_data,
+)
 from qms import demo
-from qms.models import Customer
 
 SEED = 20_100
 # SQLite holds the generator's own test run, not a benchmark.
@@ -84,10 +87,7 @@ class Command(BaseCommand):
         elif areas:
             if any(_holds_rows(area) for area in chosen):
                 raise CommandError(ERR_AREA_NOT_EMPTY)
-        elif (
-            Case.objects.exists()
-            or Customer.objects.filter(reference__startswith="B-").exists()
-        ):
+        elif holds_data():
             if if_empty:
                 self.stdout.write("The database already holds data; kept as it is.")
                 return
@@ -109,7 +109,7 @@ class Command(BaseCommand):
             )
             self._line("demo organisation", step.seconds, "units, roles, logins")
             if areas and "core" not in areas:
-                _context_from_database(ctx)
+                context_from_database(ctx)
             for number, area in enumerate(REGISTRY):
                 if area not in chosen:
                     continue
@@ -175,25 +175,3 @@ def _holds_rows(area) -> bool:
         except (LookupError, ValueError):
             continue
     return False
-
-
-def _context_from_database(ctx: BenchContext) -> None:
-    """What the core and complaints generators would have told later ones,
-    read back from a database they filled earlier (``--areas``)."""
-    from django.db.models import Max, Min
-
-    User = get_user_model()
-    for username, user in ctx.demo.users.items():
-        ctx.users[username] = user.pk
-    bench_staff = User.objects.filter(username__startswith="bench-agent-")
-    ctx.handlers = [ctx.users[u] for u in ("agent", "agent2", "lead")] + list(
-        bench_staff.order_by("pk").values_list("pk", flat=True)
-    )
-    customers = Customer.objects.filter(reference__startswith="B-").aggregate(
-        low=Min("pk"), high=Max("pk")
-    )
-    if customers["low"] is not None:
-        ctx.customer_ids = range(customers["low"], customers["high"] + 1)
-    cases = Case.objects.aggregate(low=Min("pk"), high=Max("pk"))
-    if cases["low"] is not None:
-        ctx.case_ids = range(cases["low"], cases["high"] + 1)

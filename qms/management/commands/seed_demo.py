@@ -1,14 +1,10 @@
 """Fill the database with the demo organisation (safe to run twice)."""
 
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from qms import demo
-from qms.areas import Area
+from qms.discovery import discover
 
 
 class Command(BaseCommand):
@@ -21,11 +17,11 @@ class Command(BaseCommand):
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
         ):
             ctx = demo.seed()
-            # Each area app is named after its area and may bring <app>/demo.py.
-            for label in Area.values[1:]:
-                module = f"{apps.get_app_config(label).name}.demo"
-                if find_spec(module) is not None:
-                    import_module(module).seed(ctx)
+            # Each area may bring <app>/demo.py with seed(ctx), seeded in the
+            # order of INSTALLED_APPS (an area after those it builds on).
+            for label, module in discover("demo"):
+                if label != "qms":
+                    module.seed(ctx)
         made = ", ".join(f"{n} {what}" for what, n in ctx.created.items() if n)
         self.stdout.write(f"Demo data ready ({made or 'nothing new'}).")
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
