@@ -22,7 +22,14 @@ from qms import demo, statistics
 from qms.periods import month_start
 from tests.worlds import module_world
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("complaints-demo")]
+# The demo data is engine-independent (written through the services every
+# other test covers on both databases): checked once, in the SQLite run,
+# beside the quick start, which seeds it the README's way.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.xdist_group("complaints-demo"),
+    pytest.mark.single_db,
+]
 
 Status = Case.Status
 

@@ -1,10 +1,16 @@
 """The demo registry: about 150 needs, some overdue, some uncovered; twice safe."""
 
+import pytest
 from django.utils import timezone
 
 from needs import demo
 from needs.models import Need
 from qms import demo as core_demo
+
+# The demo data is engine-independent (written through the services every
+# other test covers on both databases): checked once, in the SQLite run,
+# beside the quick start, which seeds it the README's way.
+pytestmark = pytest.mark.single_db
 
 
 def test_demo_needs_are_varied_and_seeded_once(db):

@@ -12,7 +12,14 @@ from tests.worlds import module_world
 
 from .helpers import make_need
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("needs-pages-demo")]
+# The demo data is engine-independent (written through the services every
+# other test covers on both databases): checked once, in the SQLite run,
+# beside the quick start, which seeds it the README's way.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.xdist_group("needs-pages-demo"),
+    pytest.mark.single_db,
+]
 
 
 # Seeded once for the module. Every test here uses it: a test that did not

@@ -1,9 +1,16 @@
 """The demo promises: 8-12 promises with 24 months of events, one drifting
 below target and one at risk; safe to run twice."""
 
+import pytest
+
 from promises import demo, monitoring
 from promises.models import BrokenPromiseTag, FulfilmentEvent, Promise, PromiseReview
 from qms import demo as core_demo
+
+# The demo data is engine-independent (written through the services every
+# other test covers on both databases): checked once, in the SQLite run,
+# beside the quick start, which seeds it the README's way.
+pytestmark = pytest.mark.single_db
 
 
 def test_demo_promises_have_history_and_review_signals(db):

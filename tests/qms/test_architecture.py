@@ -166,6 +166,7 @@ def template_references(path: Path) -> list[tuple[str, str]]:
     return found
 
 
+@cache
 def references() -> dict[tuple[str, str], list[str]]:
     """(from app, to app) → where, for every cross-app reference."""
     edges: dict[tuple[str, str], list[str]] = defaultdict(list)

@@ -12,7 +12,14 @@ from qms import demo, roles
 from qms.models import Customer, Document, OrgUnit, Segment
 from tests.worlds import module_world
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("qms-seed-demo")]
+# The demo data is engine-independent (written through the services every
+# other test covers on both databases): checked once, in the SQLite run,
+# beside the quick start, which seeds it the README's way.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.xdist_group("qms-seed-demo"),
+    pytest.mark.single_db,
+]
 
 
 def _counts() -> tuple[int, int, int, int]:

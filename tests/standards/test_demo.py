@@ -20,7 +20,14 @@ from standards.models import (
 )
 from tests.worlds import module_world
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("standards-demo")]
+# The demo data is engine-independent (written through the services every
+# other test covers on both databases): checked once, in the SQLite run,
+# beside the quick start, which seeds it the README's way.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.xdist_group("standards-demo"),
+    pytest.mark.single_db,
+]
 
 
 class Seeded(NamedTuple):

@@ -8,7 +8,14 @@ from surveys import demo
 from surveys.models import Answer, Participant, Response, Series, Wave
 from tests.worlds import module_world
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("surveys-demo")]
+# The demo data is engine-independent (written through the services every
+# other test covers on both databases): checked once, in the SQLite run,
+# beside the quick start, which seeds it the README's way.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.xdist_group("surveys-demo"),
+    pytest.mark.single_db,
+]
 
 
 # Three waves of about 3000 answers take seconds to seed: once per module.
