@@ -20,16 +20,14 @@ import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
 from typing import Any, TypeVar
 
-from django.apps import apps
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.module_loading import module_has_submodule
+from django.utils.module_loading import autodiscover_modules
 
 # Marks a view reachable without signing in (the login page, public forms).
 public = login_not_required
@@ -165,10 +163,8 @@ def declare(model: type[Model], rule: Rule) -> Rule:
 def rule_for(model: type[Model]) -> Rule:
     """The rule ``model``'s app declared (see :data:`RULE_MODULES`)."""
     if model not in _RULES:
-        config = apps.get_app_config(model._meta.app_label)
-        for name in RULE_MODULES:
-            if module_has_submodule(config.module, name):
-                import_module(f"{config.name}.{name}")
+        # The same discovery as every other registry (qms.discovery).
+        autodiscover_modules(*RULE_MODULES)
     try:
         return _RULES[model]
     except KeyError:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -209,7 +210,7 @@ class _RollBack(Exception):
     pass
 
 
-class Importer:
+class Importer(ABC):
     """Read a CSV file, check every row, and save all records or none.
 
     A subclass declares ``columns`` and ``required_columns``, optionally the
@@ -241,25 +242,28 @@ class Importer:
 
     def prepare(self) -> None:
         """Set up look-ups once per file (``self.rows`` are read)."""
+        return None  # a hook: nothing to do unless a subclass says
 
+    @abstractmethod
     def build(self, row: Row):
         """An unsaved record from ``row``, or None when the row has errors
         (recorded on the row, or raised as CellError or ValidationError)."""
-        raise NotImplementedError
 
     def clean(self, record, row: Row) -> None:
         """The model's own checks; raise ValidationError to refuse the row."""
+        return None  # a hook: nothing to do unless a subclass says
 
     def check_all(self, built: list[tuple[Row, Any]]) -> None:
         """Rules across the good rows; record errors on the rows."""
+        return None  # a hook: nothing to do unless a subclass says
 
     def preview(self, row: Row, record):
         return (row.number, record)
 
+    @abstractmethod
     def save(self, records: list) -> int | None:
         """Save the records (in the import's transaction); return how many
         were created or changed when that is not one per record."""
-        raise NotImplementedError
 
     # --- the run ---
 

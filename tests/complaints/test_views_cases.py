@@ -365,3 +365,32 @@ def test_pause_and_delay_forms_post_under_their_prefixes(
     case.refresh_from_db()
     assert case.response_due_at.date() == new_due
     assert "Lab test" in mailoutbox[0].body
+
+
+def test_case_step_refuses_hostile_input_and_takes_a_double_click_once(
+    client_for, staff, unit
+):
+    """The case page's step buttons post a step name and a comment: an
+    unknown step, a 50,000-character comment or a NUL byte is refused with a
+    message and changes nothing; the same step posted twice is taken once."""
+    case = register_case(org_unit=unit)
+    client = client_for(staff)
+    url = reverse("complaints:case-step", args=[case.reference])
+    for data in (
+        {"step": "../../admin"},
+        {"step": "no_such_step"},
+        {"step": "accept", "comment": "x" * 50_000},
+        {"step": "accept", "comment": "nul\x00byte"},
+    ):
+        response = client.post(url, data, follow=True)
+        assert response.status_code == 200
+        assert list(response.context["messages"]), data
+        case.refresh_from_db()
+        assert case.status == Case.Status.RECEIVED
+        assert not case.transitions.filter(action="accept").exists()
+    client.post(url, {"step": "accept", "comment": "=HYPERLINK(\"x\")"})
+    response = client.post(url, {"step": "accept"}, follow=True)
+    case.refresh_from_db()
+    assert case.status == Case.Status.INVESTIGATING
+    assert case.transitions.filter(action="accept").count() == 1
+    assert "cannot be" in response.content.decode()

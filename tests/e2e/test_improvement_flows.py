@@ -135,7 +135,18 @@ def test_quality_manager_runs_five_whys_opens_a_plan_and_checks_its_effect(
         target=None,
     )
     services.plan_approve(plan=plan, by=manager)
-    services.plan_transition(plan=plan, to=Plan.Status.IN_PROGRESS, by=owner)
+    # The start is the plan page's own button (the shared step partial).
+    page.goto(f"{live_server.url}/improvements/plans/{plan.pk}/")
+    start = page.locator("main form").filter(
+        has=page.get_by_role("button", name="Start implementation", exact=True)
+    )
+    start.locator("input[name=comment]").fill("Kick-off with the IT team.")
+    start.get_by_role("button", name="Start implementation", exact=True).click()
+    page.wait_for_load_state()
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.IN_PROGRESS
+    assert "Kick-off with the IT team." in page.inner_text("main")
+    shot("plan-started")
     services.plan_transition(
         plan=plan, to=Plan.Status.IMPLEMENTED, by=owner, today=datetime.date(2024, 7, 1)
     )
