@@ -388,7 +388,7 @@ def test_case_step_refuses_hostile_input_and_takes_a_double_click_once(
         case.refresh_from_db()
         assert case.status == Case.Status.RECEIVED
         assert not case.transitions.filter(action="accept").exists()
-    client.post(url, {"step": "accept", "comment": "=HYPERLINK(\"x\")"})
+    client.post(url, {"step": "accept", "comment": '=HYPERLINK("x")'})
     response = client.post(url, {"step": "accept"}, follow=True)
     case.refresh_from_db()
     assert case.status == Case.Status.INVESTIGATING
